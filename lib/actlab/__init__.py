@@ -1,0 +1,26 @@
+"""actlab: the activation-function library of the course (활성화 함수 강의의 라이브러리).
+
+>>> from actlab import ACTIVATIONS, sigmoid
+>>> float(sigmoid(0.0))
+0.5
+>>> ACTIVATIONS["relu"].name_ko
+'ReLU'
+
+Submodules are imported when needed (``from actlab import nn, plotting``), so importing the
+package stays cheap: the grader and the activations never load matplotlib.
+"""
+from .activations import *  # noqa: F401,F403  (every elementwise function by name)
+from .activations import __all__ as _activation_names
+from .activations import SELU_ALPHA, SELU_LAMBDA
+from .i18n import get_language, set_language
+from .maxout import maxout, maxout_argmax, maxout_grad
+from .registry import ACTIVATIONS, Activation
+from .softmax import log_softmax, log_softmax_jvp, log_softmax_vjp, softmax, softmax_jvp, softmax_vjp
+
+__version__ = "0.1.0"
+
+__all__ = [
+    *_activation_names, "ACTIVATIONS", "Activation", "SELU_ALPHA", "SELU_LAMBDA",
+    "softmax", "log_softmax", "softmax_jvp", "softmax_vjp", "log_softmax_jvp", "log_softmax_vjp",
+    "maxout", "maxout_argmax", "maxout_grad", "set_language", "get_language", "__version__",
+]

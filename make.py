@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""The course's command runner. Needs only Python 3.11+; it sets up everything else itself.
+
+    python3 make.py book [--serve] [--port 8000]   build the website (and serve it on localhost)
+    python3 make.py test [pytest args...]          install what the tests need, then run every test
+    python3 make.py notebooks [paths...]           re-execute notebooks and store their outputs
+    python3 make.py bench                          the speed and memory benchmarks (numbers for README)
+
+Everything goes into a virtual environment in ``.venv`` (pinned by requirements*.txt), created on
+first use and refreshed when those files change. Written with the standard library only, so that
+a fresh machine needs nothing but Python to run it (make, nox or tox would need installing first).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def say(msg: str) -> None:
+    print(f"[make] {msg}", flush=True)
+
+
+def run(*cmd, check=True, **kw) -> int:
+    say(" ".join(str(c) for c in cmd))
+    return subprocess.run([str(c) for c in cmd], check=check, **kw).returncode
+
+
+def ensure_venv(requirements: str) -> None:
+    """Create .venv and install ``requirements`` into it unless the same files are installed already."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}); run make.py with python3.11+")
+    files = [ROOT / requirements, ROOT / "requirements.txt", ROOT / "pyproject.toml"]
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files) + sys.version.encode()).hexdigest()
+    stamp = VENV / f".installed-{Path(requirements).stem}"
+    if stamp.exists() and stamp.read_text() == digest and PY.exists():
+        return
+    if not PY.exists():
+        say(f"creating {VENV.name} with Python {sys.version.split()[0]}")
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", ROOT / requirements)
+    stamp.write_text(digest)
+
+
+def venv_env() -> dict:
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = str(VENV)
+    env.setdefault("PYTHONHASHSEED", "0")
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
+def cmd_book(args) -> None:
+    ensure_venv("requirements.txt")
+    run(PY, ROOT / "tools" / "build_book.py", env=venv_env(), cwd=ROOT)
+    if args.serve:
+        html = ROOT / "_build" / "html"
+        say(f"serving {html} at http://127.0.0.1:{args.port}/ (Ctrl-C stops)")
+        try:
+            run(PY, "-m", "http.server", str(args.port), "--bind", "127.0.0.1", "--directory", html, env=venv_env())
+        except KeyboardInterrupt:
+            pass
+
+
+def ensure_browser() -> None:
+    """Debian's Chromium and a Hangul font for the browser tests; installed here when we are root."""
+    if shutil.which("chromium") and Path("/usr/share/fonts/truetype/nanum").exists():
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run("apt-get", "update", "-qq", env=env, check=False)
+        run("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-nanum", env=env, check=False)
+    if not shutil.which("chromium"):
+        say("Chromium is not installed and cannot be installed here (not root, or no apt-get): the browser "
+            "tests will be reported as SKIPPED. Install it with: sudo apt-get install chromium fonts-nanum")
+
+
+def cmd_test(args) -> None:
+    ensure_venv("requirements-test.txt")
+    ensure_browser()
+    env = venv_env()
+    if os.environ.get("CI"):
+        env["HYPOTHESIS_PROFILE"] = "ci"
+    run(PY, ROOT / "tools" / "build_book.py", env=env, cwd=ROOT)
+    pytest = [PY, "-m", "pytest", "-n", str(min(2, os.cpu_count() or 1)), "--dist", "loadfile", *args.pytest_args]
+    code = run(*pytest, env=env, cwd=ROOT, check=False)
+    sys.exit(code)
+
+
+def cmd_notebooks(args) -> None:
+    ensure_venv("requirements-test.txt")
+    run(PY, ROOT / "tools" / "build_notebooks.py", *args.paths, env=venv_env(), cwd=ROOT)
+
+
+def cmd_bench(args) -> None:
+    ensure_venv("requirements-test.txt")
+    for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
+        run(PY, script, env=venv_env(), cwd=ROOT)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    book = sub.add_parser("book", help="build the website into _build/html")
+    book.add_argument("--serve", action="store_true", help="then serve it on http://127.0.0.1:PORT/")
+    book.add_argument("--port", type=int, default=8000)
+    book.set_defaults(func=cmd_book)
+    test = sub.add_parser("test", help="run every test (installs what they need)")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
+    test.set_defaults(func=cmd_test)
+    nbs = sub.add_parser("notebooks", help="re-execute notebooks and store their outputs")
+    nbs.add_argument("paths", nargs="*", help="notebooks or folders (default: all)")
+    nbs.set_defaults(func=cmd_notebooks)
+    bench = sub.add_parser("bench", help="run the benchmarks")
+    bench.set_defaults(func=cmd_bench)
+    args = parser.parse_args()
+    try:
+        args.func(args)
+    except subprocess.CalledProcessError as err:
+        sys.exit(err.returncode or 1)
+
+
+if __name__ == "__main__":
+    main()
