@@ -24,3 +24,17 @@ __all__ = [
     "softmax", "log_softmax", "softmax_jvp", "softmax_vjp", "log_softmax_jvp", "log_softmax_vjp",
     "maxout", "maxout_argmax", "maxout_grad", "set_language", "get_language", "__version__",
 ]
+
+# Heavier submodules load on first use, so `import actlab` stays cheap (PEP 562).
+_LAZY_SUBMODULES = {
+    "notebook", "plotting", "explorers", "layers", "losses", "optimizers", "initializers", "network",
+    "training", "datasets", "gradcheck", "exercises", "grade", "sparsity", "gradflow", "summary",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
