@@ -1,0 +1,75 @@
+"""What the grader says, in Korean and English: the CSV's feedback column and the feedback files."""
+from __future__ import annotations
+
+from ..i18n import Messages
+
+MESSAGES = Messages({
+    "header": {"ko": "과제 {exercise}: {title}", "en": "Exercise {exercise}: {title}"},
+    "submission": {"ko": "제출: {sid}", "en": "Submission: {sid}"},
+    "score": {"ko": "점수: {score} / {max}", "en": "Score: {score} / {max}"},
+    "status": {"ko": "상태: {status} ({text})", "en": "Status: {status} ({text})"},
+    "ok": {"ko": "끝까지 실행하고 채점했습니다", "en": "ran to the end and was graded"},
+    "timeout": {"ko": "제한 시간 {timeout}초를 넘어 중단했습니다. 그때까지 나온 결과만 채점했습니다",
+                "en": "stopped after the time limit of {timeout} s; only the results produced by then were graded"},
+    "cpu": {"ko": "CPU 시간 제한 {timeout}초를 넘어 중단했습니다. 그때까지 나온 결과만 채점했습니다",
+            "en": "stopped at the CPU time limit of {timeout} s; only the results produced by then were graded"},
+    "invalid": {"ko": "노트북 파일로 읽을 수 없습니다: {reason}", "en": "not a notebook the grader can read: {reason}"},
+    "exit": {"ko": "채점이 끝나기 전에 프로세스가 스스로 끝났습니다 (종료 코드 {code}: sys.exit, os._exit 등)",
+             "en": "the process ended itself before grading finished (exit code {code}: sys.exit, os._exit, ...)"},
+    "signal": {"ko": "채점이 끝나기 전에 프로세스가 신호 {signal}(으)로 끝났습니다 (스스로 종료했거나 메모리 제한 {memory} MB에 걸렸을 수 있습니다)",
+               "en": "the process was ended by signal {signal} before grading finished (it killed itself, or hit the memory limit of {memory} MB)"},
+    "memory": {"ko": "메모리 제한 {memory} MB를 넘었습니다 (MemoryError)",
+               "en": "the memory limit of {memory} MB was exceeded (MemoryError)"},
+    "output": {"ko": "출력 제한 {output} MB를 넘었습니다 (print가 너무 많거나 파일이 너무 큽니다)",
+               "en": "the output limit of {output} MB was exceeded (too much printed, or too large a file)"},
+    "cells": {"ko": "셀 {cells}에서 오류가 났습니다", "en": "errors in cell(s) {cells}"},
+    "summary": {"ko": "검사 {total}개 중 {passed}개 통과", "en": "{passed} of {total} checks passed"},
+    "function": {"ko": "[{function}] 검사 {total}개 중 {passed}개 통과, {points} / {max}점",
+                 "en": "[{function}] {passed} of {total} checks passed, {points} / {max} points"},
+    "hidden": {"ko": "✗ {label}: 숨은 검사(hidden check)입니다. 입력과 기댓값은 공개하지 않습니다.",
+               "en": "✗ {label}: a hidden check; its input and expected value are not shown."},
+    "hidden_passed": {"ko": "숨은 검사 {passed}/{total}개 통과", "en": "hidden checks: {passed} of {total} passed"},
+    "not_run": {"ko": "✗ {label}: 이 검사를 실행하기 전에 프로세스가 끝났습니다.",
+                "en": "✗ {label}: the process ended before this check ran."},
+    "delegation_module": {
+        "ko": "`{function}`이(가) {what}을(를) 사용합니다 ({where}). 채점하는 함수는 "
+              "actlab, scipy.special, torch에 맡기지 않고 직접 계산해야 하므로 이 함수의 검사는 모두 0점입니다.",
+        "en": "`{function}` uses {what} ({where}). A graded function must compute its result "
+              "itself, without actlab, scipy.special or torch, so every check of this function scores 0."},
+    "delegation_dynamic": {
+        "ko": "`{function}`이(가) 모듈이나 이름을 동적으로 불러옵니다 ({what}, {where}). actlab, "
+              "scipy.special, torch에 맡기는 길을 막으려고 채점하는 함수에서는 이를 허용하지 않으므로 이 함수의 검사는 모두 0점입니다.",
+        "en": "`{function}` imports or looks up names dynamically ({what}, {where}). To rule out "
+              "delegating to actlab, scipy.special or torch this is not allowed in a graded function, so every "
+              "check of this function scores 0."},
+    "delegation_runtime": {
+        "ko": "`{function}`이(가) 실행 중에 {what}을(를) 호출했습니다. 채점하는 함수는 직접 계산해야 하므로 "
+              "이 함수의 검사는 모두 0점입니다.",
+        "en": "`{function}` called {what} while running. A graded function must compute its result itself, "
+              "so every check of this function scores 0."},
+    "delegated": {"ko": "직접 계산하지 않아 0점인 함수: {functions}", "en": "scored 0 for delegating: {functions}"},
+    "where": {"ko": "셀 {cell}, {line}번째 줄", "en": "cell {cell}, line {line}"},
+    "via": {"ko": ", `{name}`을(를) 거쳐", "en": ", through `{name}`"},
+    "not_callable": {"ko": "`{function}`은(는) 함수가 아닙니다 ({type}).", "en": "`{function}` is not a function ({type})."},
+    "unreadable": {"ko": "돌려준 값을 읽을 수 없습니다 ({type}: {message})",
+                   "en": "the returned value could not be read ({type}: {message})"},
+    "problems": {"ko": "노트북을 실행하는 동안 생긴 문제:", "en": "Problems while running the notebook:"},
+    "cell_error": {"ko": "  셀 {cell}{line}: {type}: {message}", "en": "  cell {cell}{line}: {type}: {message}"},
+    "at_line": {"ko": " ({line}번째 줄)", "en": " (line {line})"},
+    "cell_blocked": {"ko": "  셀 {cell}: {what}은(는) 채점 중에 쓸 수 없어 이 셀의 나머지를 건너뛰었습니다 (점수와는 관계없습니다).",
+                     "en": "  cell {cell}: {what} is not available while grading, so the rest of this cell was skipped (no effect on the score)."},
+    "cell_not_implemented": {"ko": "  셀 {cell}: 아직 구현하지 않은 함수를 호출했습니다 (NotImplementedError).",
+                             "en": "  cell {cell}: called a function that is not implemented yet (NotImplementedError)."},
+    "output_tail": {"ko": "마지막 출력:", "en": "Last output:"},
+    "limits": {"ko": "채점 조건: 제한 시간 {timeout}초, 메모리 {memory} MB, 출력 {output} MB. 격리: {isolation}.",
+               "en": "Grading limits: {timeout} s, {memory} MB of memory, {output} MB of output. Isolation: {isolation}."},
+    "none": {"ko": "없음", "en": "none"},
+})
+
+
+def number(x) -> str:
+    """Scores as short, stable text: 3, 2.5, 0.333333."""
+    x = float(x)
+    if x == int(x):
+        return str(int(x))
+    return f"{x:.6g}"

@@ -1,0 +1,112 @@
+"""Reading a submitted notebook in the trusted parent: is it a notebook, which code runs, which language.
+
+The code that runs is what the student writes: every code cell except the setup cell (the first
+one, which installs and imports actlab) and the check cells (tagged ``check``, or calling
+``actlab.exercises.check``: they run the library's public checks, which grading replaces).
+IPython syntax (``%magic``, ``!shell``, ``%%cell``) becomes ``get_ipython()`` calls that the child
+turns into no-ops, so a notebook with a ``%timeit`` line still grades.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from ..i18n import LANGUAGES
+
+_SETUP = re.compile(r"google\.colab|notebook\.setup\s*\(|set_language\s*\(")
+_LANG = re.compile(r"""(?:notebook\.setup|setup|set_language)\s*\(\s*(?:lang\s*=\s*)?["'](ko|en)["']""")
+_CHECK_CALL = re.compile(r"exercises\s*\.\s*check\s*\(|^\s*from\s+actlab\.exercises\s+import\s+check", re.M)
+
+
+class InvalidNotebook(ValueError):
+    """The file is not a notebook the grader can read; the message says why."""
+
+
+@dataclass
+class Submission:
+    cells: list = field(default_factory=list)   # [(cell number, python source)], numbered from 1
+    lang: str | None = None                      # from the setup cell or the metadata, if any
+    syntax_errors: list = field(default_factory=list)
+
+
+def _transformer():
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+    except ImportError:  # IPython is not a dependency of grading: fall back to a line filter
+        return None
+    return TransformerManager()
+
+
+_TM = None
+
+
+def to_python(source: str) -> str:
+    """IPython cell source -> plain Python (magics and shell escapes become get_ipython() calls)."""
+    global _TM
+    if "%" not in source and "!" not in source and "?" not in source:
+        return source
+    if _TM is None:
+        _TM = _transformer() or False
+    if _TM:
+        try:
+            return _TM.transform_cell(source)
+        except Exception:  # noqa: BLE001 - fall through to the line filter
+            pass
+    lines = []
+    for line in source.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith(("%", "!")):
+            line = line[: len(line) - len(stripped)] + "pass"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def read_submission(data: bytes) -> Submission:
+    """Parse and validate ``data`` (the notebook file's bytes); raise InvalidNotebook if it is not one."""
+    import nbformat
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InvalidNotebook(f"not UTF-8 text ({err.reason} at byte {err.start})") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InvalidNotebook(f"not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
+    if not isinstance(raw, dict) or "cells" not in raw and "worksheets" not in raw:
+        raise InvalidNotebook("JSON, but not a Jupyter notebook (no cells)")
+    major = raw.get("nbformat")
+    if major not in (3, 4):
+        raise InvalidNotebook(f"unsupported nbformat {major!r} (expected 4)")
+    try:
+        nb = nbformat.reads(text, as_version=4)
+        nbformat.validate(nb)
+    except Exception as err:  # noqa: BLE001 - nbformat raises several kinds
+        message = " ".join(str(err).split())[:200]
+        raise InvalidNotebook(f"not a valid notebook ({type(err).__name__}: {message})") from None
+
+    sub = Submission()
+    meta = nb.metadata if isinstance(nb.metadata, dict) else {}
+    own = meta.get("actlab")
+    if isinstance(own, dict) and own.get("lang") in LANGUAGES:
+        sub.lang = own["lang"]
+    if sub.lang is None and meta.get("language") in LANGUAGES:
+        sub.lang = meta["language"]
+    first_code = True
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type != "code":
+            continue
+        source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+        if first_code:
+            first_code = False
+            if _SETUP.search(source):
+                found = _LANG.search(source)
+                if found and sub.lang is None:
+                    sub.lang = found.group(1)
+                continue
+        tags = cell.get("metadata", {}).get("tags", []) or []
+        if "check" in tags or _CHECK_CALL.search(source):
+            continue
+        sub.cells.append((number, to_python(source)))
+    return sub

@@ -1,0 +1,417 @@
+"""The child side of the grader: runs ONE submission's code and calls its functions.
+
+Started by the trusted parent as ``python -I -S runner.py`` with
+
+* stdin: the plan (JSON): the submission's code cells, the case arguments (no expected values:
+  they never leave the parent), and the sandbox settings;
+* fd ``plan["results_fd"]``: a file the parent reads afterwards, one JSON object per line;
+* stdout and stderr: one capped file (the student's prints).
+
+Order matters, and is why this is a script and not a ``preexec_fn``:
+
+1. read the plan and import everything the submission may need (NumPy, common stdlib modules),
+   while still able to read the Python installation (as root it may live under a 0700 ``/root``);
+2. sandbox (only what the machine allows): as root a private mount and network namespace,
+   a fresh size-limited tmpfs for ``/tmp`` (the working directory), ``/var/tmp`` and
+   ``/dev/shm``, empty read-only mounts over the library, ``scipy.special``, ``torch``, the
+   submissions and the grader's output; resource limits (CPU, address space, file size,
+   processes); then drop to an unprivileged uid with no new privileges;
+3. run the cells one by one (an exception ends that cell only, as in a notebook run with
+   ``allow_errors``), then call each graded function on each case and write its result.
+
+The submission can tamper with anything in this process (numpy, this module, the results file):
+that only changes the *values* it reports, which the parent judges with its own copy of the
+checks. Results are JSON; arrays travel as ``.npy`` bytes (base64), written and read without
+pickle. Standard library and NumPy only; no actlab import (the submission must not find it).
+"""
+import base64
+import builtins
+import importlib.machinery
+import io
+import json
+import os
+import sys
+
+# Modules imported up front, while the interpreter can still read its own installation.
+PRELOAD = (
+    "math", "cmath", "random", "itertools", "functools", "operator", "collections",
+    "collections.abc", "statistics", "typing", "dataclasses", "fractions", "decimal", "copy",
+    "re", "string", "textwrap", "time", "warnings", "enum", "numbers", "abc", "contextlib",
+    "traceback", "linecache", "resource", "ctypes", "signal", "errno", "struct", "types",
+    "heapq", "bisect", "pprint", "array",
+)
+NUMPY_PRELOAD = ("numpy", "numpy.linalg", "numpy.random", "numpy.lib.format")
+
+# Modules the graded code must not use. Importing them gives a stand-in whose every call raises
+# GradingImportBlocked: an `import actlab` at the top of a cell then costs the student nothing,
+# but calling the library from a graded function fails and is reported as delegation.
+BLOCKED = ("actlab", "scipy.special", "torch")
+# Display-only modules: a silent stand-in, so plotting cells run (and grading never pays for
+# importing matplotlib, about 0.4 s).
+SILENT = ("matplotlib", "mpl_toolkits", "IPython", "ipywidgets", "seaborn")
+
+# NumPy error state of each call when a case names none (the exercises' default).
+RAISE_FP_DEFAULT = {"over": "raise", "invalid": "raise", "divide": "raise", "under": "ignore"}
+
+MAX_DEPTH = 8
+MAX_ITEMS = 10000
+
+
+class GradingImportBlocked(ImportError):
+    """Raised when graded code calls a module it must not delegate to."""
+
+
+def _matches(name, prefixes):
+    for p in prefixes:
+        if name == p or name.startswith(p + "."):
+            return p
+    return None
+
+
+class _Blocked:
+    """Stand-in for a blocked module or anything taken from it: calling it raises."""
+
+    def __init__(self, name):
+        object.__setattr__(self, "_name", name)
+
+    def __getattr__(self, attr):
+        if attr.startswith("__") and attr.endswith("__"):
+            raise AttributeError(attr)
+        return _Blocked(f"{object.__getattribute__(self, '_name')}.{attr}")
+
+    def __call__(self, *args, **kwargs):
+        name = object.__getattribute__(self, "_name")
+        raise GradingImportBlocked(f"{name} is not available while grading", name=name)
+
+    def __repr__(self):
+        return f"<not available while grading: {object.__getattribute__(self, '_name')}>"
+
+
+class _Silent:
+    """Stand-in for display modules: every attribute, call and item is another stand-in."""
+
+    def __getattr__(self, attr):
+        if attr.startswith("__") and attr.endswith("__"):
+            raise AttributeError(attr)
+        return self
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+    def __getitem__(self, key):
+        return self
+
+    def __iter__(self):  # `fig, ax = plt.subplots()`
+        return iter((self, self))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+class _StandInModule(type(sys)):
+    def __init__(self, name, stand_in):
+        super().__init__(name)
+        self.__path__ = []  # a package, so submodule imports also come here
+        self._stand_in = stand_in
+
+    def __getattr__(self, attr):
+        if attr.startswith("__") and attr.endswith("__"):
+            raise AttributeError(attr)
+        return getattr(self._stand_in, attr)
+
+
+class _Guard:
+    """First entry of sys.meta_path: stand-ins for blocked and display-only modules."""
+
+    def find_spec(self, name, path=None, target=None):
+        if _matches(name, BLOCKED) or _matches(name, SILENT):
+            return importlib.machinery.ModuleSpec(name, self, is_package=True)
+        return None
+
+    def create_module(self, spec):
+        name = spec.name
+        stand_in = _Blocked(name) if _matches(name, BLOCKED) else _Silent()
+        return _StandInModule(name, stand_in)
+
+    def exec_module(self, module):
+        pass
+
+
+class _IPythonShell:
+    """`get_ipython()` for magics the parent turned into calls: no-ops, except that the body of
+    `%%time` / `%%capture` still runs (it may define functions)."""
+
+    def __init__(self, namespace):
+        self._ns = namespace
+
+    def run_cell_magic(self, name, line, cell):
+        if name in ("time", "capture"):
+            exec(compile(cell, "<cell magic>", "exec"), self._ns)
+
+    def __getattr__(self, attr):
+        return lambda *a, **k: None
+
+
+# -- values across the process boundary (mirrors the parent's decoder) ----------------------
+
+def encode(value, depth=0, budget=None):
+    """A JSON tree for ``value``; arrays as base64 ``.npy`` (never pickle)."""
+    import numpy as np
+    from numpy.lib import format as npformat
+
+    budget = budget if budget is not None else [MAX_ITEMS]
+    budget[0] -= 1
+    if budget[0] < 0 or depth > MAX_DEPTH:
+        raise TypeError("result too deeply nested or too long")
+    t = type(value)
+    if value is None:
+        return {"k": "none"}
+    if t is bool:
+        return {"k": "bool", "v": value}
+    if t is int:
+        return {"k": "int", "v": str(value)}
+    if t is float:
+        return {"k": "float", "v": repr(value)}
+    if t is str:
+        return {"k": "str", "v": value[:10000]}
+    if t in (tuple, list):
+        return {"k": t.__name__, "items": [encode(v, depth + 1, budget) for v in value]}
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "biufcU":
+        raise TypeError(f"cannot send a {type(value).__name__} of dtype {arr.dtype}")
+    buf = io.BytesIO()
+    npformat.write_array(buf, np.ascontiguousarray(arr), allow_pickle=False)
+    kind = "scalar" if isinstance(value, np.generic) else "array"
+    return {"k": kind, "npy": base64.b64encode(buf.getvalue()).decode("ascii")}
+
+
+def decode(tree, depth=0):
+    """Inverse of :func:`encode` (used by the parent too, on untrusted input: no pickle)."""
+    import numpy as np
+    from numpy.lib import format as npformat
+
+    if depth > MAX_DEPTH or not isinstance(tree, dict):
+        raise ValueError("malformed value")
+    k = tree.get("k")
+    if k == "none":
+        return None
+    if k == "bool":
+        return bool(tree["v"])
+    if k == "int":
+        return int(str(tree["v"]))
+    if k == "float":
+        return float(str(tree["v"]))
+    if k == "str":
+        return str(tree["v"])
+    if k in ("tuple", "list"):
+        items = [decode(v, depth + 1) for v in tree["items"]]
+        return tuple(items) if k == "tuple" else items
+    if k in ("array", "scalar"):
+        raw = base64.b64decode(tree["npy"], validate=True)
+        arr = npformat.read_array(io.BytesIO(raw), allow_pickle=False)
+        if arr.dtype.kind not in "biufcU":
+            raise ValueError(f"dtype {arr.dtype} not accepted")
+        return arr[()] if k == "scalar" else arr
+    raise ValueError(f"unknown value kind {k!r}")
+
+
+# -- the sandbox ---------------------------------------------------------------------------
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWNET = 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 1, 2, 4, 16384, 1 << 18
+PR_SET_NO_NEW_PRIVS = 38
+
+
+def _libc():
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _mount_tmpfs(libc, target, options, flags=MS_NOSUID | MS_NODEV):
+    import ctypes
+
+    if libc.mount(b"tmpfs", os.fsencode(target), b"tmpfs", flags, options.encode()) != 0:
+        raise OSError(ctypes.get_errno(), f"mount tmpfs on {target}")
+
+
+def sandbox(cfg, notes):
+    """Apply what the machine allows; record in ``notes`` what was applied."""
+    import resource
+
+    root = os.geteuid() == 0
+    uid = cfg.get("uid") if root else None
+    libc = None
+    try:
+        libc = _libc()
+    except OSError:
+        pass
+    workdir = cfg["workdir"]
+    if root and libc is not None:
+        if libc.unshare(CLONE_NEWNET) == 0:
+            notes.append("network")
+        if libc.unshare(CLONE_NEWNS) == 0:
+            try:
+                if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+                    raise OSError("mount --make-rprivate /")
+                tmp_opts = f"size={cfg['disk_mb']}m,mode=1777"
+                _mount_tmpfs(libc, "/tmp", tmp_opts)
+                for extra in ("/var/tmp", "/dev/shm"):
+                    if os.path.isdir(extra):
+                        _mount_tmpfs(libc, extra, tmp_opts)
+                workdir = "/tmp/submission"
+                os.mkdir(workdir, 0o700)
+                if uid is not None:
+                    os.chown(workdir, uid, uid)
+                for path in cfg.get("hide", ()):
+                    if os.path.isdir(path):
+                        _mount_tmpfs(libc, path, "size=4k,mode=0555", MS_RDONLY | MS_NOSUID | MS_NODEV)
+                notes.append("filesystem")
+            except OSError as err:
+                notes.append(f"no-filesystem-isolation ({err})")
+                workdir = cfg["workdir"]
+    os.chdir(workdir)
+    os.environ["HOME"] = workdir
+    os.environ["TMPDIR"] = workdir if workdir != "/tmp/submission" else "/tmp"
+
+    cpu = int(resource.getrusage(resource.RUSAGE_SELF).ru_utime + cfg["cpu_seconds"]) + 1
+    limits = [
+        (resource.RLIMIT_CPU, (cpu, cpu + 1)),
+        (resource.RLIMIT_AS, (cfg["memory_mb"] << 20,) * 2),
+        (resource.RLIMIT_FSIZE, (cfg["output_mb"] << 20,) * 2),
+        (resource.RLIMIT_CORE, (0, 0)),
+        (resource.RLIMIT_NOFILE, (256, 256)),
+    ]
+    if uid is not None:
+        # Counted per uid, and the uid is this worker's own: no forks, no threads, no daemons.
+        limits.append((resource.RLIMIT_NPROC, (1, 1)))
+    for which, value in limits:
+        try:
+            resource.setrlimit(which, value)
+        except (ValueError, OSError):
+            pass
+    notes.append("limits")
+    if uid is not None:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+        if os.getuid() == 0 or os.geteuid() == 0:
+            raise SystemExit("could not drop root")
+        notes.append("user")
+    if libc is not None:
+        libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+
+
+# -- running -------------------------------------------------------------------------------
+
+def _kind(err):
+    if isinstance(err, GradingImportBlocked):
+        return "blocked"
+    if isinstance(err, NotImplementedError):
+        return "not_implemented"
+    if isinstance(err, MemoryError):
+        return "memory"
+    if isinstance(err, SystemExit):
+        return "exit"
+    if isinstance(err, OSError) and getattr(err, "errno", None) == 27:  # EFBIG: output cap
+        return "output"
+    return "error"
+
+
+def _describe(err):
+    try:
+        message = str(err)
+    except BaseException:  # noqa: BLE001 - a hostile __str__
+        message = "?"
+    return type(err).__name__, " ".join(message.split())[:500]
+
+
+def _line_in(err, filename):
+    tb = err.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def main():
+    plan = json.loads(sys.stdin.buffer.read())
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    fd = plan["results_fd"]
+    dumps = json.dumps
+    write = os.write
+
+    def emit(obj):
+        data = (dumps(obj) + "\n").encode()
+        while data:
+            data = data[write(fd, data):]
+
+    sys.path[:] = [p for p in sys.path if p] + list(plan["sitedirs"])
+    import importlib
+
+    for name in PRELOAD + NUMPY_PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    import numpy as np
+
+    notes = []
+    sandbox(plan["sandbox"], notes)
+    sys.meta_path.insert(0, _Guard())
+    for name in list(sys.modules):
+        if _matches(name, BLOCKED) or _matches(name, SILENT):
+            del sys.modules[name]
+    emit({"ready": notes})
+
+    ns = {"__name__": "__main__", "__builtins__": builtins}
+    ns["get_ipython"] = lambda: _IPythonShell(ns)
+    ns["display"] = lambda *a, **k: None
+    for index, source in plan["cells"]:
+        filename = f"<cell {index}>"
+        try:
+            code = compile(source, filename, "exec")
+            exec(code, ns)
+        except BaseException as err:  # noqa: BLE001 - a cell's failure ends that cell only
+            name, message = _describe(err)
+            line = err.lineno if isinstance(err, SyntaxError) else _line_in(err, filename)
+            emit({"cell": index, "kind": _kind(err), "type": name, "message": message, "line": line})
+            del err
+
+    errstate = np.errstate
+    for i, case in enumerate(plan["cases"]):
+        fn = ns.get(case["function"])
+        if fn is None:
+            emit({"case": i, "r": "missing"})
+            continue
+        if not callable(fn):
+            emit({"case": i, "r": "not_callable", "type": type(fn).__name__})
+            continue
+        try:
+            args = [decode(a) for a in case["args"]]
+            with errstate(**case["errstate"]):
+                value = fn(*args)
+        except BaseException as err:  # noqa: BLE001
+            name, message = _describe(err)
+            emit({"case": i, "r": "raised", "kind": _kind(err), "type": name, "message": message,
+                  "module": getattr(err, "name", None) if isinstance(err, ImportError) else None})
+            del err
+            continue
+        try:
+            emit({"case": i, "r": "value", "value": encode(value)})
+        except BaseException as err:  # noqa: BLE001
+            name, message = _describe(err)
+            emit({"case": i, "r": "unportable", "type": type(value).__name__, "message": message})
+    emit({"done": True})
+
+
+if __name__ == "__main__":
+    main()
