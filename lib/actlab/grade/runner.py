@@ -239,6 +239,59 @@ def _mount_tmpfs(libc, target, options, flags=MS_NOSUID | MS_NODEV):
         raise OSError(ctypes.get_errno(), f"mount tmpfs on {target}")
 
 
+MS_BIND, MS_REMOUNT, MS_MOVE = 4096, 32, 8192
+
+
+def _reachable(path):
+    """Can any user read ``path`` (o+rx on it, o+x on every directory above it)?"""
+    import stat
+
+    path = os.path.abspath(path)
+    parts = path.split(os.sep)
+    for i in range(1, len(parts) + 1):
+        here = os.sep.join(parts[:i]) or os.sep
+        try:
+            mode = os.stat(here).st_mode
+        except OSError:
+            return False
+        need = stat.S_IXOTH | (stat.S_IROTH if here == path else 0)
+        if mode & need != need:
+            return False
+    return True
+
+
+def _reach_python(libc):
+    """The Python installation may sit under a 0700 home (pyenv in /root). For the unprivileged
+    child, cover that home with an empty tmpfs and put the installation back at its own path
+    (bind mount, read-only): the same paths work, and nothing else of that home is visible."""
+    import ctypes
+
+    def mount(src, target, fstype, flags, data=None):
+        if libc.mount(src and os.fsencode(src), os.fsencode(target), fstype, flags, data) != 0:
+            raise OSError(ctypes.get_errno(), f"mount {src} on {target}")
+
+    moves, covers = [], []
+    for n, prefix in enumerate(sorted({os.path.realpath(p) for p in (sys.base_prefix, sys.prefix)})):
+        if _reachable(prefix) or not os.path.isdir(prefix):
+            continue
+        parts = prefix.split(os.sep)
+        cover = next(os.sep.join(parts[:i]) for i in range(2, len(parts) + 1)
+                     if not _reachable(os.sep.join(parts[:i])))
+        stage = f"/tmp/.stage{n}"
+        os.mkdir(stage, 0o700)
+        mount(prefix, stage, None, MS_BIND | MS_REC)
+        moves.append((stage, prefix))
+        if cover not in covers:
+            covers.append(cover)
+    for cover in covers:
+        mount("tmpfs", cover, b"tmpfs", MS_NOSUID | MS_NODEV, b"size=1m,mode=0755")
+    for stage, prefix in moves:
+        os.makedirs(prefix, 0o755, exist_ok=True)
+        mount(stage, prefix, None, MS_MOVE)
+        mount(None, prefix, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC)
+        os.rmdir(stage)
+
+
 def sandbox(cfg, notes):
     """Apply what the machine allows; record in ``notes`` what was applied."""
     import resource
@@ -263,6 +316,8 @@ def sandbox(cfg, notes):
                 for extra in ("/var/tmp", "/dev/shm"):
                     if os.path.isdir(extra):
                         _mount_tmpfs(libc, extra, tmp_opts)
+                if uid is not None:
+                    _reach_python(libc)
                 workdir = "/tmp/submission"
                 os.mkdir(workdir, 0o700)
                 if uid is not None:

@@ -1,0 +1,260 @@
+"""One batch of honest and hostile submissions, graded once; the tests read its CSV and feedback.
+
+Each hostile submission must get its row with the right status, must not raise its score, and
+must not stop or damage the rest of the batch.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from actlab.grade import COLUMNS, STATUSES, Limits, Settings, grade_batch, merge
+from actlab.grade.core import csv_bytes
+
+from conftest import FAKE, GOOD, IS_ROOT, STUB, needs_root, notebook, write
+
+TIMEOUT = 3.0
+# right for |x| < 9 (the public inputs), wrong for the hidden ones (|x| up to 1000)
+WRONG_SOFTSIGN = GOOD[:2] + ["def softsign(x):\n    return np.clip(x / (1 + np.abs(x)), -0.9, 0.9)"]
+WRONG_BOTH = ["import numpy as np", "def double(x):\n    return 3 * x", "def softsign(x):\n    return np.tanh(x)"]
+
+
+def hostile(paths):
+    """name -> cells. ``paths`` holds absolute paths a hostile submission tries to damage."""
+    rm = ("import os, shutil\n"
+          "for p in %r:\n"
+          "    shutil.rmtree(p, ignore_errors=True)\n"
+          "    try:\n        os.remove(p)\n    except OSError:\n        pass\n"
+          "shutil.rmtree('..', ignore_errors=True)\n") % (paths,)
+    return {
+        "loop_forever": ["while True:\n    pass", *GOOD],
+        "sys_exit": [*GOOD, "import sys\nsys.exit(3)"],
+        "os_exit": [*GOOD, "import os\nos._exit(0)"],
+        "kill_self": [*GOOD, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"],
+        "print_gigabytes": ["while True:\n    print('x' * 1_000_000)", *GOOD],
+        "memory_bomb": ["import numpy as np\nhog = np.ones(10**10)", *GOOD],
+        "memory_bytes": ["hog = bytearray(8 * 1024**3)", *GOOD],
+        "remove_files": [rm, *GOOD],
+        "patch_numpy": ["import numpy as np\n"
+                        "np.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\n"
+                        "np.testing.assert_allclose = lambda *a, **k: None\n"
+                        "np.isclose = lambda a, b, **k: np.ones(np.shape(a), bool)", *WRONG_BOTH],
+        "patch_checks": ["import actlab, actlab.exercises.cases as cases\n"
+                         "cases.Case.check = lambda self, actual: cases.Verdict(True, {}, 'passed')\n"
+                         "actlab.exercises.check = lambda *a, **k: None\n"
+                         "import sys\nfor name in list(sys.modules):\n"
+                         "    if 'grade' in name or 'runner' in name:\n"
+                         "        sys.modules[name].encode = None", *WRONG_BOTH],
+        "patch_results": ["import numpy as np",
+                          "import builtins\n_real = builtins.isinstance\n"
+                          "builtins.isinstance = lambda o, t: True",
+                          "def double(x):\n    return 3 * x",
+                          "def softsign(x):\n    return x"],
+        "fake_exceptions": ["class MemoryError(Exception): pass",
+                            "def double(x):\n    raise MemoryError('pretend')",
+                            "def softsign(x):\n    raise SystemExit(0)"],
+    }
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    root = tmp_path_factory.mktemp("grader_batch")
+    subs, out_dir = root / "submissions", root / "out"
+    subs.mkdir()
+    out_dir.mkdir()
+    canary = root / "canary.txt"
+    canary.write_text("still here")
+    names = {"good": notebook(GOOD), "good_en": notebook(GOOD, lang="en"), "stub": notebook(STUB),
+             "wrong_softsign": notebook(WRONG_SOFTSIGN), "wrong_both": notebook(WRONG_BOTH),
+             "magics": notebook(["%matplotlib inline\n!ls", *GOOD, "%timeit double(1.0)\nx = !echo hi"]),
+             "plots": notebook([*GOOD, "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\n"
+                                       "ax.plot([1, 2], [3, 4])\nplt.show()"]),
+             "invalid_json": '{"cells": [',
+             "not_a_notebook": json.dumps({"hello": "world"}),
+             "wrong_nbformat": json.dumps({"nbformat": 99, "nbformat_minor": 0, "cells": [], "metadata": {}})}
+    out = out_dir / "grades.csv"
+    damage = [str(out_dir), str(out), str(out) + ".journal", str(subs), str(subs / "good.ipynb"), str(canary)]
+    for name, cells in hostile(damage).items():
+        names[name] = notebook(cells)
+    for name, text in names.items():
+        write(subs, name, text)
+    settings = Settings(Limits(timeout=TIMEOUT, memory_mb=768))
+    rows = grade_batch(FAKE, [subs], out, workers=2, seed=1234, settings=settings)
+    return {"rows": {r["submission"]: r for r in rows}, "out": out, "subs": subs, "names": sorted(names),
+            "canary": canary, "settings": settings, "feedback": out_dir / "grades_feedback", "root": root}
+
+
+def feedback(batch, name):
+    return (batch["feedback"] / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def test_every_submission_has_one_row_sorted_and_complete(batch):
+    with open(batch["out"], newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        assert tuple(reader.fieldnames) == COLUMNS
+        rows = list(reader)
+    assert [r["submission"] for r in rows] == batch["names"]
+    assert all(r["status"] in STATUSES and r["exercise"] == "fake" and r["max_score"] == "8" for r in rows)
+    assert not [p for p in batch["out"].parent.iterdir() if ".tmp-" in p.name]
+    for name in batch["names"]:
+        assert (batch["feedback"] / f"{name}.txt").stat().st_size > 0
+
+
+@pytest.mark.parametrize("name, score, status", [
+    ("good", "8", "ok"), ("good_en", "8", "ok"), ("stub", "0", "ok"), ("magics", "8", "ok"),
+    ("plots", "8", "ok"), ("wrong_both", "0", "ok"),
+])
+def test_scores(batch, name, score, status):
+    row = batch["rows"][name]
+    assert (row["score"], row["status"]) == (score, status), row
+
+
+def test_wrong_variant_scores_partial(batch):
+    row = batch["rows"]["wrong_softsign"]
+    assert row["status"] == "ok"
+    assert row["score"] == "6" and row["functions"] == "double=4/4;softsign=2/4", row
+
+
+def test_feedback_follows_the_notebook_language(batch):
+    assert "점수: 8 / 8" in feedback(batch, "good")
+    assert "Score: 8 / 8" in feedback(batch, "good_en")
+    stub = feedback(batch, "stub")
+    assert "아직 구현하지 않았습니다" in stub and "Traceback" not in stub
+
+
+def test_hidden_cases_are_not_revealed(batch):
+    text = feedback(batch, "wrong_softsign")
+    assert "숨은 검사" in text
+    hidden_lines = [line for line in text.splitlines() if "hidden-" in line]
+    assert hidden_lines and all("기댓값:" not in line for line in hidden_lines)
+
+
+@pytest.mark.parametrize("name", ["invalid_json", "not_a_notebook", "wrong_nbformat"])
+def test_invalid_notebooks(batch, name):
+    row = batch["rows"][name]
+    assert (row["status"], row["score"]) == ("invalid", "0")
+    assert "노트북 파일로 읽을 수 없습니다" in row["feedback"]
+
+
+def test_infinite_loop_times_out(batch):
+    row = batch["rows"]["loop_forever"]
+    assert (row["status"], row["score"]) == ("timeout", "0")
+    assert "제한 시간 3초" in row["feedback"]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("sys_exit", "셀 6"), ("os_exit", "종료 코드 0"), ("kill_self", "SIGKILL"),
+])
+def test_exits_are_errors(batch, name, text):
+    row = batch["rows"][name]
+    assert row["status"] == "error" and text in row["feedback"], row
+
+
+def test_sys_exit_in_a_cell_still_grades_the_functions(batch):
+    # sys.exit raises SystemExit: that cell ends, the others ran, as with allow_errors
+    assert batch["rows"]["sys_exit"]["score"] == "8"
+
+
+@pytest.mark.parametrize("name", ["os_exit", "kill_self"])
+def test_a_process_that_dies_scores_nothing_it_did_not_report(batch, name):
+    assert batch["rows"][name]["score"] == "0"
+
+
+def test_printing_gigabytes_is_capped(batch):
+    row = batch["rows"]["print_gigabytes"]
+    assert row["status"] == "error" and "출력 제한 16 MB" in row["feedback"], row
+    assert row["score"] == "8"  # the cap ends that cell; the functions after it still count
+
+
+@pytest.mark.parametrize("name", ["memory_bomb", "memory_bytes"])
+def test_memory_bomb_is_an_error_with_a_memory_message(batch, name):
+    row = batch["rows"][name]
+    assert row["status"] == "error" and "메모리 제한 768 MB" in row["feedback"], row
+
+
+@needs_root
+def test_deleting_files_around_it_damages_nothing(batch):
+    assert batch["canary"].read_text() == "still here"
+    assert (batch["subs"] / "good.ipynb").exists()
+    assert Path(str(batch["out"]) + ".journal").exists()
+    assert batch["rows"]["remove_files"]["score"] == "8"
+
+
+@pytest.mark.parametrize("name", ["patch_numpy", "patch_checks", "patch_results"])
+def test_tampering_in_its_own_process_gains_nothing(batch, name):
+    assert batch["rows"][name]["score"] == "0", batch["rows"][name]
+
+
+def test_fake_exception_classes_do_not_fool_the_status(batch):
+    row = batch["rows"]["fake_exceptions"]
+    assert (row["status"], row["score"]) == ("ok", "0")
+
+
+def test_regrading_gives_the_same_csv(batch, tmp_path):
+    out = tmp_path / "again.csv"
+    grade_batch(FAKE, [batch["subs"]], out, workers=2, seed=1234, settings=batch["settings"])
+    assert out.read_bytes() == batch["out"].read_bytes()
+
+
+def test_journal_resumes_without_regrading(batch, tmp_path):
+    """A run that finds every row in the journal grades nothing and writes the same CSV."""
+    out = tmp_path / "resumed.csv"
+    journal = Path(str(batch["out"]) + ".journal")
+    (tmp_path / "resumed.csv.journal").write_bytes(journal.read_bytes() + b'{"cut short')
+    seen = []
+    grade_batch(FAKE, [batch["subs"]], out, workers=2, seed=1234, settings=batch["settings"],
+                progress=lambda r: seen.append(r.cpu_seconds))
+    assert out.read_bytes() == batch["out"].read_bytes()
+    assert len(seen) == len(batch["names"]) and not any(seen)  # nothing ran again
+
+
+def test_another_seed_is_another_batch(batch, tmp_path):
+    out = tmp_path / "seed.csv"
+    (tmp_path / "seed.csv.journal").write_bytes(Path(str(batch["out"]) + ".journal").read_bytes())
+    seen = []
+    grade_batch(FAKE, [batch["subs"] / "good.ipynb"], out, workers=1, seed=99, settings=batch["settings"],
+                progress=lambda r: seen.append(r.cpu_seconds))
+    assert seen and seen[0] > 0  # the journal's rows belong to seed 1234: graded again
+
+
+def test_shards_merge_into_the_unsharded_csv(batch, tmp_path):
+    """Shards graded from the journal (same rows), merged, equal the whole batch's CSV."""
+    journal = Path(str(batch["out"]) + ".journal").read_bytes()
+    outs = []
+    for i in (1, 2, 3):
+        out = tmp_path / f"shard{i}.csv"
+        (tmp_path / f"shard{i}.csv.journal").write_bytes(journal)
+        rows = grade_batch(FAKE, [batch["subs"]], out, workers=2, seed=1234, settings=batch["settings"],
+                           shard=(i, 3))
+        assert [r["submission"] for r in rows] == batch["names"][i - 1::3]
+        outs.append(out)
+    merged = tmp_path / "merged.csv"
+    merge(outs, merged)
+    assert merged.read_bytes() == batch["out"].read_bytes()
+
+
+def test_csv_bytes_sorts_and_quotes():
+    rows = [{"submission": "b", "exercise": "e", "score": "1", "max_score": "2", "status": "ok",
+             "feedback": 'a, "b"\nc', "functions": "f=1/2"},
+            {"submission": "a", "exercise": "e", "score": "0", "max_score": "2", "status": "invalid",
+             "feedback": "x", "functions": "f=0/2"}]
+    text = csv_bytes(rows).decode()
+    assert text.splitlines()[1].startswith("a,") and list(csv.DictReader(io.StringIO(text, newline="")))[1]["feedback"] == 'a, "b"\nc'
+
+
+def test_isolation_is_reported(batch):
+    text = feedback(batch, "good")
+    if IS_ROOT:
+        for what in ("network", "filesystem", "limits", "user"):
+            assert what in text.splitlines()[-1]
+    else:
+        assert "limits" in text.splitlines()[-1]
+
+
+def test_environment_is_untouched(batch):
+    assert "ACTLAB_GRADE_SEED" not in os.environ
