@@ -33,14 +33,14 @@ MESSAGES = Messages({
                 "en": "✗ {label}: the process ended before this check ran."},
     "delegation_module": {
         "ko": "`{function}`이(가) {what}을(를) 사용합니다 ({where}). 채점하는 함수는 "
-              "actlab, scipy.special, torch에 맡기지 않고 직접 계산해야 하므로 이 함수의 검사는 모두 0점입니다.",
+              "actlab, scipy, torch에 맡기지 않고 직접 계산해야 하므로 이 함수의 검사는 모두 0점입니다.",
         "en": "`{function}` uses {what} ({where}). A graded function must compute its result "
-              "itself, without actlab, scipy.special or torch, so every check of this function scores 0."},
+              "itself, without actlab, scipy or torch, so every check of this function scores 0."},
     "delegation_dynamic": {
         "ko": "`{function}`이(가) 모듈이나 이름을 동적으로 불러옵니다 ({what}, {where}). actlab, "
-              "scipy.special, torch에 맡기는 길을 막으려고 채점하는 함수에서는 이를 허용하지 않으므로 이 함수의 검사는 모두 0점입니다.",
+              "scipy, torch에 맡기는 길을 막으려고 채점하는 함수에서는 이를 허용하지 않으므로 이 함수의 검사는 모두 0점입니다.",
         "en": "`{function}` imports or looks up names dynamically ({what}, {where}). To rule out "
-              "delegating to actlab, scipy.special or torch this is not allowed in a graded function, so every "
+              "delegating to actlab, scipy or torch this is not allowed in a graded function, so every "
               "check of this function scores 0."},
     "delegation_runtime": {
         "ko": "`{function}`이(가) 실행 중에 {what}을(를) 호출했습니다. 채점하는 함수는 직접 계산해야 하므로 "

@@ -13,7 +13,7 @@ Order matters, and is why this is a script and not a ``preexec_fn``:
    while still able to read the Python installation (as root it may live under a 0700 ``/root``);
 2. sandbox (only what the machine allows): as root a private mount and network namespace,
    a fresh size-limited tmpfs for ``/tmp`` (the working directory), ``/var/tmp`` and
-   ``/dev/shm``, empty read-only mounts over the library, ``scipy.special``, ``torch``, the
+   ``/dev/shm``, empty read-only mounts over the library, ``scipy``, ``torch``, the
    submissions and the grader's output; resource limits (CPU, address space, file size,
    processes); then drop to an unprivileged uid with no new privileges;
 3. run the cells one by one (an exception ends that cell only, as in a notebook run with
@@ -45,7 +45,7 @@ NUMPY_PRELOAD = ("numpy", "numpy.linalg", "numpy.random", "numpy.lib.format")
 # Modules the graded code must not use. Importing them gives a stand-in whose every call raises
 # GradingImportBlocked: an `import actlab` at the top of a cell then costs the student nothing,
 # but calling the library from a graded function fails and is reported as delegation.
-BLOCKED = ("actlab", "scipy.special", "torch")
+BLOCKED = ("actlab", "scipy", "torch")
 # Display-only modules: a silent stand-in, so plotting cells run (and grading never pays for
 # importing matplotlib, about 0.4 s).
 SILENT = ("matplotlib", "mpl_toolkits", "IPython", "ipywidgets", "seaborn")
@@ -183,7 +183,7 @@ def encode(value, depth=0, budget=None):
     if arr.dtype.kind not in "biufcU":
         raise TypeError(f"cannot send a {type(value).__name__} of dtype {arr.dtype}")
     buf = io.BytesIO()
-    npformat.write_array(buf, np.ascontiguousarray(arr), allow_pickle=False)
+    npformat.write_array(buf, arr, allow_pickle=False)  # (ascontiguousarray would make 0-d arrays 1-d)
     kind = "scalar" if isinstance(value, np.generic) else "array"
     return {"k": kind, "npy": base64.b64encode(buf.getvalue()).decode("ascii")}
 

@@ -87,12 +87,9 @@ def _package_dir(name: str) -> str | None:
 
 
 def hidden_dirs(extra=()) -> list[str]:
-    """Directories the child must not see: the library, scipy.special, torch, and ``extra``
+    """Directories the child must not see: the library, scipy, torch, and ``extra``
     (submissions, grader output), except any that holds the Python installation itself."""
-    dirs = [_package_dir("actlab"), _package_dir("torch")]
-    scipy = _package_dir("scipy")
-    if scipy:
-        dirs.append(str(Path(scipy) / "special"))
+    dirs = [_package_dir("actlab"), _package_dir("torch"), _package_dir("scipy")]
     dirs += [str(Path(d).resolve()) for d in extra]
     keep = [Path(p).resolve() for p in (sys.prefix, sys.base_prefix, *site_dirs(), tempfile.gettempdir(), "/")]
     out = []

@@ -1,6 +1,6 @@
 """Static screening of graded functions for delegation (run in the trusted parent, with ``ast``).
 
-A graded function must compute its result itself. One that reaches ``actlab``, ``scipy.special``
+A graded function must compute its result itself. One that reaches ``actlab``, ``scipy``
 or ``torch`` - directly, through a module-level alias (``from actlab import sigmoid as s``,
 ``f = torch.sigmoid``), through a helper function or class of the notebook that does, or through
 dynamic imports (``__import__``, ``importlib``, ``sys.modules``, ``exec``/``eval``, a string that
@@ -15,14 +15,14 @@ from __future__ import annotations
 import ast
 import builtins
 
-FORBIDDEN = ("actlab", "scipy.special", "torch")
+FORBIDDEN = ("actlab", "scipy", "torch")  # the exercises say: NumPy only, no actlab, scipy or torch
 DYNAMIC_NAMES = {"__import__", "importlib", "import_module", "exec", "eval", "compile", "__builtins__",
                  "__loader__", "__spec__"}
 _BUILTINS = set(dir(builtins))
 
 
 def forbidden(dotted: str) -> str | None:
-    """The forbidden module ``dotted`` belongs to, if any ("scipy.special.expit" -> "scipy.special")."""
+    """The forbidden module ``dotted`` belongs to, if any ("scipy.special.expit" -> "scipy")."""
     for mod in FORBIDDEN:
         if dotted == mod or dotted.startswith(mod + "."):
             return mod
@@ -111,7 +111,7 @@ def _direct(node, mod: _Module, known: set[str]):
             if isinstance(sub, ast.ImportFrom) and sub.module:
                 names += [f"{sub.module}.{a.name}" for a in sub.names]
             for name in names:
-                if forbidden(name) or (name == "scipy" and isinstance(sub, ast.Import)):
+                if forbidden(name):
                     return ("module", forbidden(name) or name, sub), refs
                 if name.split(".")[0] in ("importlib", "sys", "builtins"):
                     return ("dynamic", name, sub), refs
@@ -133,8 +133,8 @@ def _direct(node, mod: _Module, known: set[str]):
             refs.add(sub.id)
         elif isinstance(sub, ast.Constant) and isinstance(sub.value, str) and id(sub) not in prose:
             lowered = sub.value.lower()
-            for word in ("actlab", "torch", "scipy.special", "special"):
-                if word in lowered and (word != "special" or "scipy" in lowered):
+            for word in ("actlab", "torch", "scipy"):
+                if word in lowered:
                     return ("dynamic", repr(sub.value[:40]), sub), refs
     return None, refs
 

@@ -1,0 +1,90 @@
+"""The static delegation screen (no processes: fast)."""
+import pytest
+
+from actlab.grade.notebook import InvalidNotebook, read_submission, to_python
+from actlab.grade.screen import screen
+
+from conftest import notebook
+
+FNS = ("sigmoid", "tanh")
+HONEST = "import numpy as np\ndef sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n"
+
+
+def flagged(*cells):
+    return screen(list(enumerate(cells, start=1)), FNS)
+
+
+@pytest.mark.parametrize("code", [
+    "import actlab\ndef sigmoid(x):\n    return actlab.sigmoid(x)",
+    "def sigmoid(x):\n    return actlab.sigmoid(x)",  # actlab from the setup cell
+    "from actlab import sigmoid as s\ndef sigmoid(x):\n    return s(x)",
+    "from actlab.activations import sigmoid as ref\ndef sigmoid(x):\n    return ref(x)",
+    "import scipy.special\ndef sigmoid(x):\n    return scipy.special.expit(x)",
+    "import scipy\ndef sigmoid(x):\n    return scipy.special.expit(x)",
+    "from scipy import special\ndef sigmoid(x):\n    return special.expit(x)",
+    "from scipy.special import expit\ndef sigmoid(x):\n    return expit(x)",
+    "from scipy.special import *\ndef sigmoid(x):\n    return expit(x)",
+    "import torch\ndef sigmoid(x):\n    return torch.sigmoid(torch.tensor(x)).numpy()",
+    "f = torch_alias = None\nimport torch as T\nf = T.sigmoid\ndef sigmoid(x):\n    return f(x)",
+    "def sigmoid(x):\n    import actlab\n    return actlab.sigmoid(x)",
+    "def sigmoid(x):\n    return __import__('act' + 'lab').sigmoid(x)",
+    "import importlib\ndef sigmoid(x):\n    return importlib.import_module('x').sigmoid(x)",
+    "def sigmoid(x):\n    import importlib\n    return importlib.import_module(name).sigmoid(x)",
+    "import sys\ndef sigmoid(x):\n    return sys.modules['actlab'].sigmoid(x)",
+    "def sigmoid(x):\n    return eval('np.tanh')(x)",
+    "def sigmoid(x):\n    return globals()['ref'](x)",
+    "def helper(x):\n    return actlab.sigmoid(x)\ndef sigmoid(x):\n    return helper(x)",
+    "def deep(x):\n    return actlab.sigmoid(x)\ndef helper(x):\n    return deep(x)\ndef sigmoid(x):\n    return helper(x)",
+    "class Act:\n    def f(self, x):\n        return actlab.sigmoid(x)\ndef sigmoid(x):\n    return Act().f(x)",
+    "sigmoid = lambda x: actlab.sigmoid(x)",
+    "import actlab\nsigmoid = actlab.sigmoid",
+    "def sigmoid(x):\n    return getattr(np, name)(x)",
+])
+def test_delegation_is_flagged(code):
+    assert "sigmoid" in flagged(code), code
+
+
+@pytest.mark.parametrize("code", [
+    HONEST,
+    HONEST + 'def tanh(x):\n    """Like torch.tanh and actlab.tanh, but mine."""\n    return np.tanh(x)',
+    HONEST + "import actlab\nprint(actlab.sigmoid(0.0))  # comparing at top level is fine",
+    HONEST + "def tanh(x):\n    special = 2.0\n    return np.tanh(x) * special / 2",
+    HONEST + "def tanh(x):\n    return getattr(np, 'tanh')(x)",
+    "import numpy as np\nfrom math import exp\ndef sigmoid(x):\n    return np.vectorize(lambda v: 1 / (1 + exp(-v)))(x)",
+])
+def test_honest_code_is_not_flagged(code):
+    assert "sigmoid" not in flagged(code) and "tanh" not in flagged(code)
+
+
+def test_reason_names_module_cell_line_and_helper():
+    found = flagged(HONEST, "def helper(x):\n    return actlab.tanh(x)\n", "def tanh(x):\n    return helper(x)")
+    assert found["tanh"] == ("module", "actlab.tanh", 2, 2, "helper")
+    assert "sigmoid" not in found
+
+
+def test_syntax_errors_are_skipped():
+    assert flagged("def sigmoid(x) return", HONEST) == {}
+
+
+def test_magics_become_calls():
+    code = to_python("%timeit f(1)\n!ls\ndef f(x):\n    return x\n")
+    compile(code, "<cell>", "exec")
+    assert "get_ipython()" in code and "def f(x):" in code
+
+
+def test_setup_and_check_cells_are_skipped_and_language_read():
+    sub = read_submission(notebook(["x = 1"], lang="en").encode())
+    assert sub.lang == "en"
+    assert [src for _, src in sub.cells] == ["x = 1"]
+    assert sub.cells[0][0] == 3  # numbered like the notebook's cells (setup, markdown, this)
+
+
+def test_untagged_check_cell_is_skipped_too():
+    sub = read_submission(notebook(["x = 1", 'actlab.exercises.check("ex02", globals())'], check_cell=False).encode())
+    assert [src for _, src in sub.cells] == ["x = 1"]
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfe", b"[]", b'{"cells": 3, "nbformat": 4}', b"{", b'{"nbformat": 5, "cells": []}'])
+def test_invalid(data):
+    with pytest.raises(InvalidNotebook):
+        read_submission(data)
