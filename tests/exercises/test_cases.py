@@ -416,3 +416,19 @@ def test_importing_the_checks_is_light():
             "print(time.perf_counter() - t)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_ex07_reference_matches_the_librarys_backprop():
+    """actlab.gradflow.chain_gradients (row vectors, loss = sum of the last layer) agrees with the
+    reference of the check cases (column vectors, upstream gradient g) for g = 1."""
+    gradflow = pytest.importorskip("actlab.gradflow")
+    if not hasattr(gradflow, "chain_gradients"):
+        pytest.skip("actlab.gradflow.chain_gradients is not there")
+    from actlab.exercises import ex07
+
+    for seed, (L, n, scale) in enumerate([(3, 2, 1.0), (10, 3, 1.0), (30, 4, 1.0), (5, 3, 300.0), (1, 1, 1.0)]):
+        x, Ws, bs = ex07.random_chain(np.random.default_rng(seed), L, n, scale)
+        library = gradflow.chain_gradients(x[None, :], [W.T for W in Ws], list(bs), activation="sigmoid")
+        np.testing.assert_allclose(library.a[-1][0], ex07.reference_forward(x, Ws, bs)[0][-1], rtol=1e-12)
+        np.testing.assert_allclose(ex07.reference_gradient_norms(x, Ws, bs, np.ones(n)), library.grad_norms,
+                                   rtol=1e-10, atol=0)
