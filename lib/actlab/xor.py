@@ -1,0 +1,135 @@
+r"""XOR with and without a nonlinearity (chapter 2): train the small network, compare, explore.
+
+* :func:`train_xor` -- a 2-``hidden``-1 :class:`~actlab.network.MLP` with a sigmoid output (binary
+  cross-entropy), trained full-batch with momentum SGD; deterministic for a given ``seed``.
+* :func:`plot_xor_comparison` -- the best straight line next to a trained network, as decision boundaries.
+* :func:`xor_grid` -- the static grid (hidden units x activations): the explorer's twin for the website.
+* :func:`xor_explorer` -- the ipywidgets explorer (hidden units, activation) over the same figure.
+
+>>> net, history = train_xor(hidden=4, activation="tanh", seed=0)
+>>> history.accuracy[-1]
+1.0
+>>> net, history = train_xor(hidden=8, activation="identity")   # a linear model, however wide
+>>> history.accuracy[-1] < 1.0
+True
+
+Matplotlib and ipywidgets load only when a figure or an explorer is asked for.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import check_int
+from .datasets import xor as xor_data
+from .i18n import Messages
+from .network import MLP, accuracy as _accuracy
+from .registry import ACTIVATIONS
+
+__all__ = ["XOR_X", "XOR_Y", "train_xor", "accuracy", "plot_xor_comparison", "xor_grid", "xor_explorer",
+           "EXPLORER_ACTIVATIONS", "EXPLORER_HIDDEN"]
+
+XOR_X, XOR_Y = xor_data()
+XOR_X.setflags(write=False)
+XOR_Y.setflags(write=False)
+
+#: Training settings shared by every XOR figure: 500 full-batch steps of SGD with momentum.
+EPOCHS, LR, MOMENTUM = 500, 0.5, 0.9
+#: What the explorer offers.
+EXPLORER_ACTIVATIONS = ("identity", "tanh", "relu", "sigmoid")
+EXPLORER_HIDDEN = (1, 8)
+
+MESSAGES = Messages({
+    "line": {"ko": "가장 좋은 직선", "en": "best straight line"},
+    "network": {"ko": "2-{hidden}-1 신경망 ({activation})", "en": "2-{hidden}-1 network ({activation})"},
+    "accuracy": {"ko": "정확도 {acc:.2f}", "en": "accuracy {acc:.2f}"},
+    "hidden": {"ko": "은닉 유닛", "en": "hidden units"},
+    "activation": {"ko": "활성화 함수", "en": "activation"},
+    "cell": {"ko": "{activation}, 은닉 {hidden}개", "en": "{activation}, {hidden} hidden"},
+})
+
+
+def _activation_name(name: str) -> str:
+    if name not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
+    return name
+
+
+def train_xor(hidden: int = 4, activation: str = "tanh", *, seed: int = 0, epochs: int = EPOCHS):
+    """Train a 2-``hidden``-1 network on the four XOR points; returns ``(net, history)``.
+
+    The output layer is a single logit read through the sigmoid (binary cross-entropy), so
+    ``net.predict_proba(X)[:, 1]`` is the probability of class 1 and ``net.predict(X)`` the label.
+    """
+    hidden = check_int("hidden", hidden)
+    activation = _activation_name(activation)
+    net = MLP([2, hidden, 1], activation, loss="binary_cross_entropy", seed=seed)
+    history = net.fit(XOR_X, XOR_Y, epochs=epochs, lr=LR, optimizer="sgd", momentum=MOMENTUM)
+    return net, history
+
+
+def accuracy(model, X=XOR_X, y=XOR_Y) -> float:
+    """The fraction of points ``model.predict`` gets right (a network or a :class:`~actlab.linear.LinearClassifier`)."""
+    return _accuracy(np.asarray(model.predict(X)).astype(int), y)
+
+
+def _proba(model):
+    """A function grid -> probability of class 1 (0/1 for a hard classifier such as a straight line)."""
+    if hasattr(model, "predict_proba"):
+        return lambda grid: model.predict_proba(grid)[:, 1]
+    return lambda grid: np.asarray(model.predict(grid), dtype=float)
+
+
+def _label(name: str) -> str:
+    return ACTIVATIONS[name].label() if name in ACTIVATIONS else name
+
+
+def _panel(ax, model, title):
+    from . import plotting
+
+    plotting.plot_decision_boundary(_proba(model), XOR_X, XOR_Y, ax=ax, limits=(-0.5, 1.5))
+    ax.set_title(title)
+
+
+def plot_xor_comparison(line, net, *, hidden: int | None = None, activation: str = "tanh"):
+    """Two decision boundaries side by side: the best straight line, then the trained network."""
+    from . import plotting
+
+    hidden = hidden if hidden is not None else net.layers[0].W.shape[-1] if hasattr(net.layers[0], "W") else "?"
+    fig, axes = plotting.new_figure(ncols=2)
+    _panel(axes[0], line, f"{MESSAGES('line')}: {MESSAGES('accuracy', acc=accuracy(line))}")
+    _panel(axes[1], net, f"{MESSAGES('network', hidden=hidden, activation=_label(activation))}: "
+                         f"{MESSAGES('accuracy', acc=accuracy(net))}")
+    return fig
+
+
+def _draw_grid(hidden_sizes, activations, seed):
+    from . import plotting
+
+    fig, axes = plotting.new_figure(nrows=len(activations), ncols=len(hidden_sizes), squeeze=False,
+                                    size=(3.0 * len(hidden_sizes), 2.8 * len(activations)))
+    for r, act in enumerate(activations):
+        for c, hidden in enumerate(hidden_sizes):
+            net, _ = train_xor(hidden, act, seed=seed)
+            _panel(axes[r][c], net, f"{MESSAGES('cell', activation=_label(act), hidden=hidden)}\n"
+                                    f"{MESSAGES('accuracy', acc=accuracy(net))}")
+    return fig
+
+
+def xor_grid(hidden_sizes=(1, 2, 4), activations=("identity", "tanh", "relu"), *, seed: int = 0):
+    """The explorer's static twin: one decision boundary per (activation, hidden units), accuracy in the title."""
+    hidden_sizes = [check_int("hidden_sizes", h) for h in hidden_sizes]
+    activations = [_activation_name(a) for a in activations]
+    return _draw_grid(hidden_sizes, activations, seed)
+
+
+def xor_explorer(*, seed: int = 0):
+    """Sliders for the hidden units and a menu of activations; each change retrains and redraws."""
+    from . import explorers
+
+    low, high = EXPLORER_HIDDEN
+    return explorers.Explorer(
+        lambda hidden, activation: _draw_grid([hidden], [activation], seed),
+        hidden=explorers.int_slider(MESSAGES("hidden"), low, high, value=2),
+        activation=explorers.dropdown(MESSAGES("activation"),
+                                      [(_label(a), a) for a in EXPLORER_ACTIVATIONS], value="tanh"),
+    )

@@ -1,0 +1,47 @@
+"""actlab.xor: chapter 2's XOR experiments (training only; figures are checked by the notebook tests)."""
+import numpy as np
+import pytest
+
+from actlab.linear import best_linear_classifier
+from actlab.xor import XOR_X, XOR_Y, accuracy, train_xor
+
+
+def test_the_data_is_xor():
+    assert np.array_equal(XOR_Y, (XOR_X[:, 0] != XOR_X[:, 1]).astype(int))
+
+
+def test_a_nonlinear_hidden_layer_solves_xor():
+    net, history = train_xor(hidden=4, activation="tanh", seed=0)
+    assert accuracy(net) == 1.0 == history.accuracy[-1]
+    assert history.loss[-1] < 0.05 < history.loss[0]
+    proba = net.predict_proba(XOR_X)[:, 1]
+    assert np.all((proba > 0.5) == (XOR_Y == 1))
+
+
+@pytest.mark.parametrize("hidden", [1, 2, 8])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_identity_activation_never_beats_the_best_line(hidden, seed):
+    net, _ = train_xor(hidden=hidden, activation="identity", seed=seed)
+    assert accuracy(net) <= best_linear_classifier(XOR_X, XOR_Y)[0] == 0.75
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+def test_one_hidden_unit_is_not_enough(activation):
+    # one unit: the output is a monotone function of a single projection w·x, like a line
+    for seed in range(3):
+        net, _ = train_xor(hidden=1, activation=activation, seed=seed)
+        assert accuracy(net) <= 0.75
+
+
+def test_training_is_deterministic_for_a_seed():
+    a, ha = train_xor(hidden=3, activation="relu", seed=5)
+    b, hb = train_xor(hidden=3, activation="relu", seed=5)
+    assert ha.loss == hb.loss
+    assert all(np.array_equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+
+
+def test_bad_arguments_name_themselves():
+    with pytest.raises(ValueError, match="activation must be one of"):
+        train_xor(hidden=2, activation="swishy")
+    with pytest.raises(ValueError, match="hidden"):
+        train_xor(hidden=0)
