@@ -155,8 +155,13 @@ class ChainGradients:
         return layer_norms(self.grad_W)
 
 
-def chain_gradients(x, weights, biases=None, activation="sigmoid", activation_params=None) -> ChainGradients:
+def chain_gradients(x, weights, biases=None, activation="sigmoid", activation_params=None, *,
+                    grad_output=None) -> ChainGradients:
     r"""Forward and backward through :math:`a_l = f(a_{l-1} W_l + b_l)` with loss :math:`L = \sum a_L`.
+
+    ``grad_output`` replaces the upstream gradient :math:`\partial L/\partial a_L` (default: ones,
+    i.e. :math:`L = \sum a_L`); it has the shape of :math:`a_L`. Rows are inputs, so a layer
+    written with column vectors, :math:`h_{l+1} = f(W h_l + b)`, has ``weights[l] = W.T`` here.
 
     ``x`` has shape ``(batch, width_0)`` (a 1-D ``x`` is a batch of scalars); ``weights`` is a list of
     matrices ``W_l`` of shape ``(width_{l-1}, width_l)``, or a 1-D array of scalar weights for a chain of
@@ -196,7 +201,14 @@ def chain_gradients(x, weights, biases=None, activation="sigmoid", activation_pa
             raise ValueError(f"weights: layer {l} has shape {W.shape}, expected ({a[-1].shape[1]}, units)")
         zs.append(a[-1] @ W + b)
         a.append(entry.fn(zs[-1], **params))
-    grad = np.ones_like(a[-1])  # dL/da_L for L = sum(a_L)
+    if grad_output is None:
+        grad = np.ones_like(a[-1])  # dL/da_L for L = sum(a_L)
+    else:
+        grad = as_float_array(grad_output, "grad_output").reshape(a[-1].shape) \
+            if np.size(grad_output) == a[-1].size else None
+        if grad is None:
+            raise ValueError(f"grad_output must have the shape of the last layer's output {a[-1].shape}, "
+                             f"got {np.shape(grad_output)}")
     grad_W, grad_b, deltas = [None] * len(weights), [None] * len(weights), [None] * len(weights)
     for l in reversed(range(len(weights))):
         deltas[l] = grad * entry.derivative(zs[l], **params)

@@ -211,6 +211,9 @@ def _per_layer(name, value, count, kind):
     """One value per hidden layer: a single value is repeated, a list must have ``count`` entries."""
     if value is None or isinstance(value, kind):
         return [value] * count
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name} must be a {kind.__name__} or a list of them (one per hidden layer), "
+                        f"got {type(value).__name__} {value!r:.40}")
     values = list(value)
     if len(values) != count:
         raise ValueError(f"{name} must be one value or a list of {count} (one per hidden layer), got {len(values)}")
