@@ -22,11 +22,30 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validate import as_float_array, check_int, check_real
+from .i18n import Messages
 from .initializers import as_rng
 from .optimizers import clip_by_global_norm, clip_by_value, global_norm, make_optimizer
 from .sparsity import dead_fraction, zero_fraction
 
-__all__ = ["fit", "History", "Hook", "Recorder", "layer_norms"]
+__all__ = ["fit", "History", "Hook", "Recorder", "layer_norms", "LABELS"]
+
+#: Axis labels for what History and Recorder measure, in both languages: ``LABELS("dead_fraction")``.
+LABELS = Messages({
+    "loss": {"ko": "손실", "en": "loss"},
+    "accuracy": {"ko": "정확도", "en": "accuracy"},
+    "grad_norm": {"ko": "기울기 노름 (클리핑 전)", "en": "gradient norm (before clipping)"},
+    "epoch": {"ko": "에포크", "en": "epoch"},
+    "step": {"ko": "학습 단계", "en": "step"},
+    "layer": {"ko": "층", "en": "layer"},
+    "z_mean": {"ko": "가중합 z의 평균", "en": "mean of the weighted sum z"},
+    "z_std": {"ko": "가중합 z의 표준편차", "en": "standard deviation of the weighted sum z"},
+    "a_mean": {"ko": "활성화 출력의 평균", "en": "mean of the activation output"},
+    "a_std": {"ko": "활성화 출력의 표준편차", "en": "standard deviation of the activation output"},
+    "zero_fraction": {"ko": "0인 출력의 비율 (희소성)", "en": "fraction of zero outputs (sparsity)"},
+    "dead_fraction": {"ko": "죽은 유닛의 비율", "en": "fraction of dead units"},
+    "weight_grad_norm": {"ko": "가중치 기울기의 노름", "en": "norm of the weight gradient"},
+    "delta_norm": {"ko": "역전파 신호 ∂L/∂z의 노름", "en": "norm of the backpropagated signal ∂L/∂z"},
+})
 
 
 @dataclass
@@ -228,6 +247,7 @@ class Recorder(Hook):
 
     def __getattr__(self, name):
         # rec.dead_fraction reads like a field: the array of shape (records, layers)
-        if name in Recorder.FIELDS:
-            return np.array(self.__dict__["records"][name])
+        records = self.__dict__.get("records")
+        if records is not None and name in Recorder.FIELDS:
+            return np.array(records[name])
         raise AttributeError(name)

@@ -199,3 +199,11 @@ def test_batch_norm_modes():
     assert np.allclose(bn.running_var, 0.5 + 0.5 * x.var(axis=0, ddof=1))
     one = bn.forward(x[:1], training=False)  # evaluation: one input alone, running statistics
     assert np.allclose(one, (x[:1] - bn.running_mean) / np.sqrt(bn.running_var + bn.eps))
+
+
+def test_every_recorded_quantity_has_a_label_in_both_languages():
+    from actlab.training import LABELS
+
+    for name in (*Recorder.FIELDS, "loss", "accuracy", "grad_norm", "epoch", "layer"):
+        assert LABELS(name, lang="ko") and LABELS(name, lang="en")
+        assert LABELS(name, lang="ko") != LABELS(name, lang="en")
