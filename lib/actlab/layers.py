@@ -164,6 +164,8 @@ class Dense(Layer):
     batch_norm : put :class:`BatchNorm` between the affine map and the activation (no bias then:
         BatchNorm's :math:`\beta` replaces it).
     activation_params : parameters of the activation, e.g. ``{"alpha": 0.1}`` for leaky_relu.
+        With ``"prelu"`` the slope is learned: ``params["alpha"]`` holds one slope per unit, starting at
+        ``activation_params["alpha"]`` (default 0.25, PyTorch's).
     rng : a ``numpy.random.Generator`` or an integer seed.
 
     After ``forward``: ``self.z`` (pre-activation) and ``self.a`` (output); after ``backward``:
@@ -182,7 +184,16 @@ class Dense(Layer):
         self.batch_norm = BatchNorm(self.out_features) if batch_norm else None
         if self.batch_norm is None:
             self.params["b"] = np.full(self.out_features, check_real("bias", bias))
+        if self.activation.name == "prelu":
+            # PReLU learns its negative slope: one alpha per unit, a parameter like W and b
+            alpha = self.activation_params.pop("alpha", self.activation.defaults["alpha"])
+            self.params["alpha"] = np.full(self.out_features, check_real("alpha", alpha))
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+
+    def _activation_params(self):
+        if "alpha" in self.params:
+            return {**self.activation_params, "alpha": self.params["alpha"]}
+        return self.activation_params
 
     @property
     def name(self) -> str:
@@ -195,12 +206,14 @@ class Dense(Layer):
             self.z = u + self.params["b"]
         else:
             self.z = self.batch_norm.forward(u, training)
-        self.a = self.activation.fn(self.z, **self.activation_params)
+        self.a = self.activation.fn(self.z, **self._activation_params())
         return self.a
 
     def backward(self, grad):
         self.grad_output = as_float_array(grad, "grad")
-        self.delta = self.grad_output * self.activation.derivative(self.z, **self.activation_params)
+        self.delta = self.grad_output * self.activation.derivative(self.z, **self._activation_params())
+        if "alpha" in self.params:  # PReLU: a = alpha * z where z <= 0, so da/dalpha = z there
+            self.grads["alpha"] = np.sum(self.grad_output * np.minimum(self.z, 0), axis=0)
         du = self.delta if self.batch_norm is None else self.batch_norm.backward(self.delta)
         self.grads["W"] = self.x.T @ du
         if self.batch_norm is None:

@@ -161,8 +161,9 @@ class MLP(Network):
     output_activation : the output layer's activation; must be ``"identity"`` with the classification
         losses, which apply softmax / the sigmoid themselves.
     loss : ``"softmax_cross_entropy"`` (default), ``"binary_cross_entropy"`` or ``"mse"``.
-    init : initialiser name for every layer (default: He for ReLU-like hidden activations, Xavier
-        otherwise); ``init_params`` its extra arguments (``{"std": 1.0}`` for ``"normal"``).
+    init : initialiser name for every layer (default: He for ReLU-like hidden activations, LeCun for
+        SELU, Xavier otherwise and for the output layer); ``init_params`` its extra arguments
+        (``{"std": 1.0}`` for ``"normal"``).
     seed : seeds the weights (an int or a ``numpy.random.Generator``).
     batch_norm : batch normalisation before every hidden activation.
     bias : initial value of the hidden biases (e.g. ``-3.0`` to provoke dead ReLU units).
@@ -196,8 +197,9 @@ class MLP(Network):
             else:
                 layers.append(Dense(sizes[i], sizes[i + 1], act, init=init, init_params=init_params, bias=bias,
                                     batch_norm=batch_norm, activation_params=act_params, rng=rng))
-        out_init = init or ("he_normal" if hidden and layers[-1].init == "he_normal" else "xavier_normal")
-        layers.append(Dense(sizes[-2], sizes[-1], output_activation, init=out_init, init_params=init_params, rng=rng))
+        # the output layer has no ReLU after it: Xavier, unless one initialiser was asked for everywhere
+        layers.append(Dense(sizes[-2], sizes[-1], output_activation, init=init or "xavier_normal",
+                            init_params=init_params, rng=rng))
         super().__init__(layers, loss)
         self.sizes = sizes
         self.activations = activations

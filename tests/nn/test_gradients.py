@@ -27,6 +27,16 @@ def test_dense_layer(activation, params):
     assert max(errors.values()) < TOL, errors
 
 
+def test_prelu_learns_one_slope_per_unit():
+    layer = Dense(3, 4, "prelu", activation_params={"alpha": 0.1}, bias=-0.2, rng=1)
+    assert layer.params["alpha"].tolist() == [0.1] * 4
+    errors = check_layer(layer, inputs())
+    assert set(errors) == {"x", "W", "b", "alpha"}
+    assert max(errors.values()) < TOL, errors
+    X, y = spirals(30, classes=3, seed=0)
+    assert max(check_network(MLP([2, 5, 3], "prelu", seed=0), X, y).values()) < TOL
+
+
 def test_dense_with_batch_norm():
     errors = check_layer(Dense(3, 4, "tanh", batch_norm=True, rng=2), inputs(seed=3))
     assert set(errors) == {"x", "W", "bn.gamma", "bn.beta"}
