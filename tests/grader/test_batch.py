@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,20 @@ def batch(tmp_path_factory):
              "invalid_json": '{"cells": [',
              "not_a_notebook": json.dumps({"hello": "world"}),
              "wrong_nbformat": json.dumps({"nbformat": 99, "nbformat_minor": 0, "cells": [], "metadata": {}})}
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.setblocking(False)
+    port = listener.getsockname()[1]
+    names["no_matplotlib"] = notebook([
+        "import numpy as np\nimport matplotlib\nimport matplotlib.pyplot as plt\nreal = hasattr(matplotlib, '__file__')",
+        "def double(x):\n    return 0 * x if real else 2 * x", GOOD[2]])
+    if IS_ROOT:  # as an ordinary user nothing stops these: they would really fork and connect
+        names["fork_bomb"] = notebook([*GOOD, "import os\nwhile True:\n    os.fork()"])
+        names["network"] = notebook([
+            "import numpy as np\nimport socket\ntry:\n    socket.create_connection(('127.0.0.1', %d), timeout=1).close()\n"
+            "    online = True\nexcept OSError:\n    online = False" % port,
+            "def double(x):\n    return 2 * x if online else 0 * x", GOOD[2]])
     out = out_dir / "grades.csv"
     damage = [str(out_dir), str(out), str(out) + ".journal", str(subs), str(subs / "good.ipynb"), str(canary)]
     for name, cells in hostile(damage).items():
@@ -85,7 +100,13 @@ def batch(tmp_path_factory):
         write(subs, name, text)
     settings = Settings(Limits(timeout=TIMEOUT, memory_mb=768))
     rows = grade_batch(FAKE, [subs], out, workers=2, seed=1234, settings=settings)
-    return {"rows": {r["submission"]: r for r in rows}, "out": out, "subs": subs, "names": sorted(names),
+    try:
+        listener.accept()
+        contacted = True
+    except BlockingIOError:
+        contacted = False
+    listener.close()
+    return {"rows": {r["submission"]: r for r in rows}, "contacted": contacted, "out": out, "subs": subs, "names": sorted(names),
             "canary": canary, "settings": settings, "feedback": out_dir / "grades_feedback", "root": root}
 
 
@@ -258,3 +279,33 @@ def test_isolation_is_reported(batch):
 
 def test_environment_is_untouched(batch):
     assert "ACTLAB_GRADE_SEED" not in os.environ
+
+
+def test_display_modules_are_stand_ins(batch):
+    """Plotting code runs against a silent stand-in: matplotlib is never imported while grading."""
+    assert batch["rows"]["no_matplotlib"]["functions"] == "double=4/4;softsign=4/4"
+
+
+def test_grading_process_never_imports_matplotlib(tmp_path):
+    import subprocess
+    import sys
+
+    write(tmp_path, "a", notebook(GOOD))
+    code = ("import sys\nfrom actlab.grade import grade_batch\n"
+            f"grade_batch({FAKE!r}, [{str(tmp_path / 'a.ipynb')!r}], {str(tmp_path / 'g.csv')!r}, workers=1)\n"
+            "assert 'matplotlib' not in sys.modules, 'matplotlib imported'\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+
+
+@needs_root
+def test_fork_bomb_is_stopped(batch):
+    row = batch["rows"]["fork_bomb"]
+    assert (row["status"], row["score"]) == ("error", "8"), row
+    assert "BlockingIOError" in feedback(batch, "fork_bomb")
+
+
+@needs_root
+def test_no_network(batch):
+    assert batch["rows"]["network"]["functions"] == "double=0/4;softsign=4/4"
+    assert not batch["contacted"]
