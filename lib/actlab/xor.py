@@ -3,7 +3,8 @@ r"""XOR with and without a nonlinearity (chapter 2): train the small network, co
 * :func:`train_xor` -- a 2-``hidden``-1 :class:`~actlab.network.MLP` with a sigmoid output (binary
   cross-entropy), trained full-batch with momentum SGD; deterministic for a given ``seed``.
 * :func:`plot_xor_comparison` -- the best straight line next to a trained network, as decision boundaries.
-* :func:`xor_grid` -- the static grid (hidden units x activations): the explorer's twin for the website.
+* :func:`train_grid`, :func:`accuracy_table`, :func:`xor_grid` -- one network per (activation, hidden
+  units), their accuracies as text and their decision boundaries: the explorer's static twin.
 * :func:`xor_explorer` -- the ipywidgets explorer (hidden units, activation) over the same figure.
 
 >>> net, history = train_xor(hidden=4, activation="tanh", seed=0)
@@ -25,7 +26,8 @@ from .i18n import Messages
 from .network import MLP, accuracy as _accuracy
 from .registry import ACTIVATIONS
 
-__all__ = ["XOR_X", "XOR_Y", "train_xor", "accuracy", "plot_xor_comparison", "xor_grid", "xor_explorer",
+__all__ = ["XOR_X", "XOR_Y", "train_xor", "accuracy", "plot_xor_comparison", "train_grid",
+           "accuracy_table", "xor_grid", "xor_explorer",
            "EXPLORER_ACTIVATIONS", "EXPLORER_HIDDEN"]
 
 XOR_X, XOR_Y = xor_data()
@@ -102,24 +104,54 @@ def plot_xor_comparison(line, net, *, hidden: int | None = None, activation: str
     return fig
 
 
-def _draw_grid(hidden_sizes, activations, seed):
+def train_grid(hidden_sizes=(1, 2, 4), activations=("identity", "tanh", "relu"), *, seed: int = 0) -> dict:
+    """Train one XOR network per (activation, hidden units): ``{(activation, hidden): (net, accuracy)}``."""
+    hidden_sizes = [check_int("hidden_sizes", h) for h in hidden_sizes]
+    activations = [_activation_name(a) for a in activations]
+    results = {}
+    for act in activations:
+        for hidden in hidden_sizes:
+            net, _ = train_xor(hidden, act, seed=seed)
+            results[(act, hidden)] = (net, accuracy(net))
+    return results
+
+
+def _axes_of(results):
+    activations = list(dict.fromkeys(act for act, _ in results))
+    hidden_sizes = list(dict.fromkeys(h for _, h in results))
+    return activations, hidden_sizes
+
+
+def _wide(text: str) -> int:
+    """Extra columns Hangul takes in a monospaced font (each syllable is two columns wide)."""
+    return sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
+
+
+def accuracy_table(results) -> str:
+    """The accuracies of :func:`train_grid` as text: one row per activation, one column per hidden size."""
+    activations, hidden_sizes = _axes_of(results)
+    width = max(len(a) for a in activations) + 2  # the names as typed in code: aligned in any language
+    lines = [" " * width + MESSAGES("hidden") + ": " + "  ".join(f"{h:>4d}" for h in hidden_sizes)]
+    pad = len(MESSAGES("hidden")) + 2
+    for act in activations:
+        accs = "  ".join(f"{results[(act, h)][1]:4.2f}" for h in hidden_sizes)
+        lines.append(f"{act:<{width}}" + " " * (pad + _wide(MESSAGES("hidden"))) + accs)
+    return "\n".join(lines)
+
+
+def xor_grid(results):
+    """The explorer's static twin: the decision boundary of every network of :func:`train_grid`."""
     from . import plotting
 
+    activations, hidden_sizes = _axes_of(results)
     fig, axes = plotting.new_figure(nrows=len(activations), ncols=len(hidden_sizes), squeeze=False,
                                     size=(3.0 * len(hidden_sizes), 2.8 * len(activations)))
     for r, act in enumerate(activations):
         for c, hidden in enumerate(hidden_sizes):
-            net, _ = train_xor(hidden, act, seed=seed)
+            net, acc = results[(act, hidden)]
             _panel(axes[r][c], net, f"{MESSAGES('cell', activation=_label(act), hidden=hidden)}\n"
-                                    f"{MESSAGES('accuracy', acc=accuracy(net))}")
+                                    f"{MESSAGES('accuracy', acc=acc)}")
     return fig
-
-
-def xor_grid(hidden_sizes=(1, 2, 4), activations=("identity", "tanh", "relu"), *, seed: int = 0):
-    """The explorer's static twin: one decision boundary per (activation, hidden units), accuracy in the title."""
-    hidden_sizes = [check_int("hidden_sizes", h) for h in hidden_sizes]
-    activations = [_activation_name(a) for a in activations]
-    return _draw_grid(hidden_sizes, activations, seed)
 
 
 def xor_explorer(*, seed: int = 0):
@@ -128,7 +160,7 @@ def xor_explorer(*, seed: int = 0):
 
     low, high = EXPLORER_HIDDEN
     return explorers.Explorer(
-        lambda hidden, activation: _draw_grid([hidden], [activation], seed),
+        lambda hidden, activation: xor_grid(train_grid([hidden], [activation], seed=seed)),
         hidden=explorers.int_slider(MESSAGES("hidden"), low, high, value=2),
         activation=explorers.dropdown(MESSAGES("activation"),
                                       [(_label(a), a) for a in EXPLORER_ACTIVATIONS], value="tanh"),
