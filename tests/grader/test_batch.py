@@ -34,6 +34,9 @@ def hostile(paths):
           "shutil.rmtree('..', ignore_errors=True)\n") % (paths,)
     return {
         "loop_forever": ["while True:\n    pass", *GOOD],
+        "slow_function": ["import numpy as np",
+                          "def double(x):\n    while True:\n        try:\n            pass\n        except Exception:\n            pass",
+                          GOOD[2]],
         "sys_exit": [*GOOD, "import sys\nsys.exit(3)"],
         "os_exit": [*GOOD, "import os\nos._exit(0)"],
         "kill_self": [*GOOD, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"],
@@ -309,3 +312,9 @@ def test_fork_bomb_is_stopped(batch):
 def test_no_network(batch):
     assert batch["rows"]["network"]["functions"] == "double=0/4;softsign=4/4"
     assert not batch["contacted"]
+
+
+def test_a_function_that_loops_forever_costs_only_its_own_checks(batch):
+    row = batch["rows"]["slow_function"]
+    assert (row["status"], row["functions"]) == ("timeout", "double=0/4;softsign=4/4"), row
+    assert "0.6초" in row["feedback"]  # the per-call budget: timeout / 5

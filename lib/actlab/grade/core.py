@@ -169,7 +169,7 @@ def grade_submission(ex: Exercise, sid: str, data: bytes | None, settings: Setti
 
     verdicts = []
     for i, case in enumerate(ex.cases):
-        verdicts.append(_judge(case, results.get(i), delegated.get(case.function), lang))
+        verdicts.append(_judge(case, results.get(i), delegated.get(case.function), lang, lim.case_seconds))
 
     score = sum(float(c.points) for c, v in zip(ex.cases, verdicts) if v is not None and v.passed)
     per_fn = {}
@@ -178,6 +178,10 @@ def grade_submission(ex: Exercise, sid: str, data: bytes | None, settings: Setti
         per_fn[c.function] = (got + (float(c.points) if v is not None and v.passed else 0.0), n)
 
     status, reason = _status(run, cells, lim, lang)
+    slow = sorted({ex.cases[i].function for i, r in results.items() if r.get("r") == "slow"})
+    if slow and status in ("ok", "error"):
+        slow_text = MESSAGES("slow_status", lang=lang, functions=", ".join(slow), seconds=number(lim.case_seconds))
+        status, reason = "timeout", (reason + "; " + slow_text if reason else slow_text)
     passed = sum(1 for v in verdicts if v is not None and v.passed)
     summary = MESSAGES("summary", lang=lang, total=len(ex.cases), passed=passed)
     if reason:
@@ -189,7 +193,7 @@ def grade_submission(ex: Exercise, sid: str, data: bytes | None, settings: Setti
     return Result(row, text, run.cpu_seconds)
 
 
-def _judge(case, r, delegation, lang):
+def _judge(case, r, delegation, lang, budget):
     """The Verdict of one case from what the child reported (None: the case never ran)."""
     from types import SimpleNamespace
 
@@ -209,6 +213,9 @@ def _judge(case, r, delegation, lang):
             if r.get("kind") == "memory":
                 return case.error_verdict("MemoryError", str(r.get("message") or "memory limit"))
             return case.error_verdict(str(r.get("type"))[:60], str(r.get("message"))[:300])
+        if kind == "slow":
+            return case.error_verdict("TimeoutError", MESSAGES("slow", lang=lang, function=case.function,
+                                                               seconds=number(budget)))
         if kind == "unportable":
             return case.error_verdict("TypeError", MESSAGES("unreadable", lang=lang, type=str(r.get("type"))[:40],
                                                             message=str(r.get("message"))[:200]))

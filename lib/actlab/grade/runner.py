@@ -68,6 +68,11 @@ def _matches(name, prefixes):
     return None
 
 
+class _CaseTimeout(BaseException):
+    """One call took longer than its budget (a BaseException, so `except Exception` in the
+    student's code does not swallow it)."""
+
+
 class _Blocked:
     """Stand-in for a blocked module or anything taken from it: calling it raises."""
 
@@ -442,6 +447,18 @@ def main():
             del err
 
     errstate = np.errstate
+    import signal
+
+    # One slow call must not cost the other functions their checks: each call gets a budget, and
+    # a function that overruns it once is not called again (its remaining cases fail as slow).
+    budget = float(plan.get("case_seconds") or 0)
+    setitimer, REAL = signal.setitimer, signal.ITIMER_REAL
+
+    def overrun(signum, frame):
+        raise _CaseTimeout()
+
+    signal.signal(signal.SIGALRM, overrun)
+    slow = set()
     for i, case in enumerate(plan["cases"]):
         fn = ns.get(case["function"])
         if fn is None:
@@ -450,10 +467,23 @@ def main():
         if not callable(fn):
             emit({"case": i, "r": "not_callable", "type": type(fn).__name__})
             continue
+        if case["function"] in slow:
+            emit({"case": i, "r": "slow", "skipped": True})
+            continue
         try:
             args = [decode(a) for a in case["args"]]
-            with errstate(**case["errstate"]):
-                value = fn(*args)
+            try:
+                if budget:
+                    setitimer(REAL, budget)
+                with errstate(**case["errstate"]):
+                    value = fn(*args)
+            finally:
+                if budget:
+                    setitimer(REAL, 0)
+        except _CaseTimeout:
+            slow.add(case["function"])
+            emit({"case": i, "r": "slow"})
+            continue
         except BaseException as err:  # noqa: BLE001
             name, message = _describe(err)
             emit({"case": i, "r": "raised", "kind": _kind(err), "type": name, "message": message,

@@ -34,6 +34,12 @@ class Limits:
     disk_mb: int = 64         # size of its private /tmp (root only)
     result_mb: int = 64       # the most the parent reads back
 
+    @property
+    def case_seconds(self) -> float:
+        """Budget of one call of a graded function: a function that loops forever on one input
+        fails its remaining cases, and the other functions are still checked."""
+        return max(0.2, min(2.0, self.timeout / 5))
+
 
 @dataclass
 class ChildRun:
@@ -132,6 +138,7 @@ def run_child(cells, cases_json: str, limits: Limits, uid: int | None, hide: lis
                         "memory_mb": limits.memory_mb, "output_mb": limits.output_mb,
                         "disk_mb": limits.disk_mb, "hide": hide},
             "cells": cells,
+            "case_seconds": limits.case_seconds,
         }
         plan_path = os.path.join(tmp, "plan.json")
         with open(plan_path, "w", encoding="utf-8") as fh:
