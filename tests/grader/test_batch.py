@@ -318,3 +318,24 @@ def test_a_function_that_loops_forever_costs_only_its_own_checks(batch):
     row = batch["rows"]["slow_function"]
     assert (row["status"], row["functions"]) == ("timeout", "double=0/4;softsign=4/4"), row
     assert "0.6초" in row["feedback"]  # the per-call budget: timeout / 5
+
+
+def test_a_grader_failure_on_one_submission_does_not_stop_the_batch(tmp_path, monkeypatch):
+    import actlab.grade.core as core
+
+    real = core.run_child
+
+    def flaky(cells, *args, **kwargs):
+        if any("boom" in src for _, src in cells):
+            raise RuntimeError("simulated grader bug")
+        return real(cells, *args, **kwargs)
+
+    monkeypatch.setattr(core, "run_child", flaky)
+    write(tmp_path, "a", notebook(GOOD))
+    write(tmp_path, "b", notebook([*GOOD, "boom = 1"]))
+    out = tmp_path / "out" / "g.csv"
+    rows = {r["submission"]: r for r in grade_batch(FAKE, [tmp_path], out, workers=2)}
+    assert rows["a"]["score"] == "8" and rows["b"]["status"] == "error"
+    assert "simulated grader bug" in rows["b"]["feedback"]
+    journal = Path(str(out) + ".journal").read_text(encoding="utf-8")
+    assert '"a"' in journal and '"b"' not in journal  # the failed one is graded again next time

@@ -123,6 +123,14 @@ class Result:
     row: dict
     feedback: str
     cpu_seconds: float = 0.0
+    internal: bool = False  # the grader failed, not the submission: not journalled, so a re-run retries
+
+
+def _internal_error(ex, sid, settings, exc) -> Result:
+    lang = settings.lang or "ko"
+    text = MESSAGES("internal", lang=lang, error=f"{type(exc).__name__}: {exc}"[:300])
+    row = _row(sid, ex, 0.0, "error", text, {})
+    return Result(row, text + "\n", internal=True)
 
 
 def _delegation_text(lang, function, info):
@@ -466,11 +474,13 @@ def grade_batch(exercise, paths, out, *, workers=None, seed=DEFAULT_SEED, settin
                 slot = free.pop()
             try:
                 result = grade_submission(ex, sid, data, settings, uids[slot], hide, err)
+            except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the batch
+                result = _internal_error(ex, sid, settings, exc)
             finally:
                 with free_lock:
                     free.append(slot)
         write_atomic(fb_dir / f"{sid}.txt", result.feedback.encode("utf-8"))
-        if entry is None:
+        if entry is None and not result.internal:
             journal.add(sid, sha, result)
         return result
 

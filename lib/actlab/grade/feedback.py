@@ -16,6 +16,8 @@ MESSAGES = Messages({
     "slow": {"ko": "`{function}` 호출 한 번이 {seconds}초를 넘었습니다. 이 함수의 남은 검사는 실행하지 않았습니다.",
              "en": "one call of `{function}` took longer than {seconds} s; its remaining checks were not run."},
     "slow_status": {"ko": "{functions}의 호출이 {seconds}초를 넘었습니다", "en": "a call of {functions} took longer than {seconds} s"},
+    "internal": {"ko": "채점 도구 자체의 오류로 채점하지 못했습니다 ({error}). 다시 실행하면 이 제출물을 다시 채점합니다.",
+                 "en": "the grader itself failed on this submission ({error}); running again grades it again."},
     "invalid": {"ko": "노트북 파일로 읽을 수 없습니다: {reason}", "en": "not a notebook the grader can read: {reason}"},
     "exit": {"ko": "채점이 끝나기 전에 프로세스가 스스로 끝났습니다 (종료 코드 {code}: sys.exit, os._exit 등)",
              "en": "the process ended itself before grading finished (exit code {code}: sys.exit, os._exit, ...)"},
