@@ -445,8 +445,10 @@ def grade_batch(exercise, paths, out, *, workers=None, seed=DEFAULT_SEED, settin
     out.parent.mkdir(parents=True, exist_ok=True)
     fb_dir = Path(feedback_dir) if feedback_dir else out.with_name(out.stem + "_feedback")
     fb_dir.mkdir(parents=True, exist_ok=True)
-    journal = Journal(out.with_name(out.name + ".journal"), ex.key + (settings.lang or "")
-                      + ("r" if settings.reveal_hidden else ""), fresh)
+    lim = settings.limits
+    journal = Journal(out.with_name(out.name + ".journal"),
+                      f"{ex.key}/{settings.lang or ''}/{int(settings.reveal_hidden)}/"
+                      f"{lim.timeout:g}/{lim.memory_mb}/{lim.output_mb}/{lim.disk_mb}", fresh)
     workers = max(1, int(workers or os.cpu_count() or 1))
     uids = slot_uids(workers)
     free = list(range(workers))

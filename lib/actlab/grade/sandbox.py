@@ -36,8 +36,8 @@ class Limits:
 
     @property
     def case_seconds(self) -> float:
-        """Budget of one call of a graded function: a function that loops forever on one input
-        fails its remaining cases, and the other functions are still checked."""
+        """CPU-time budget of one call of a graded function: a function that loops forever on one
+        input fails its remaining cases, and the other functions are still checked."""
         return max(0.2, min(2.0, self.timeout / 5))
 
 
@@ -68,18 +68,46 @@ def site_dirs() -> list[str]:
     return [str(Path(numpy.__file__).resolve().parent.parent)]
 
 
+_CLAIMS: dict = {}  # uid -> open lock file, held for the life of this process
+
+
 def slot_uids(n: int) -> list[int | None]:
-    """One unused uid per worker slot when running as root, else None (run as ourselves)."""
+    """One unused uid per worker slot when running as root, else None (run as ourselves).
+
+    Each uid is claimed with a lock file, so two graders running at once on one machine never
+    share a uid (a submission could otherwise signal another run's submission); a claimed uid's
+    leftover processes (from a grader that was killed) are killed before it is used.
+    """
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
         return [None] * n
-    uids, uid = [], UID_BASE
+    import fcntl
+
+    lock_dir = Path(tempfile.gettempdir()) / "actlab-grade-uids"
+    lock_dir.mkdir(mode=0o700, exist_ok=True)
+    uids, uid = [uid for uid in _CLAIMS][:n], UID_BASE
     while len(uids) < n:
-        try:
-            pwd.getpwuid(uid)
-        except KeyError:
-            uids.append(uid)
+        if uid not in _CLAIMS:
+            try:
+                pwd.getpwuid(uid)
+            except KeyError:
+                fh = open(lock_dir / f"{uid}.lock", "w")
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    fh.close()
+                else:
+                    _CLAIMS[uid] = fh
+                    _kill_all_of(uid)
+                    uids.append(uid)
         uid += 1
     return uids
+
+
+def _kill_all_of(uid: int) -> None:
+    """kill(-1) as ``uid``: ends every process that uid still has."""
+    code = f"import os, signal\nos.setgid({uid})\nos.setuid({uid})\ntry:\n os.kill(-1, signal.SIGKILL)\nexcept OSError:\n pass"
+    subprocess.run([sys.executable, "-I", "-S", "-c", code], env=child_env(), timeout=30,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _package_dir(name: str) -> str | None:
@@ -96,7 +124,11 @@ def hidden_dirs(extra=()) -> list[str]:
     """Directories the child must not see: the library, scipy, torch, and ``extra``
     (submissions, grader output), except any that holds the Python installation itself."""
     dirs = [_package_dir("actlab"), _package_dir("torch"), _package_dir("scipy")]
-    dirs += [str(Path(d).resolve()) for d in extra]
+    extra = sorted({str(Path(d).resolve()) for d in extra})
+    extra = [d for d in extra if not any(Path(o) in Path(d).parents for o in extra)]  # nested: one mount
+    if len(extra) > 32:  # e.g. one folder per student: cover their common parent instead
+        extra = [os.path.commonpath(extra)]
+    dirs += extra
     keep = [Path(p).resolve() for p in (sys.prefix, sys.base_prefix, *site_dirs(), tempfile.gettempdir(), "/")]
     out = []
     for d in dirs:
@@ -136,7 +168,7 @@ def run_child(cells, cases_json: str, limits: Limits, uid: int | None, hide: lis
             "sitedirs": site_dirs(),
             "sandbox": {"workdir": work, "uid": uid, "cpu_seconds": limits.timeout,
                         "memory_mb": limits.memory_mb, "output_mb": limits.output_mb,
-                        "disk_mb": limits.disk_mb, "hide": hide},
+                        "disk_mb": limits.disk_mb, "hide": hide, "parent": os.getpid()},
             "cells": cells,
             "case_seconds": limits.case_seconds,
         }
