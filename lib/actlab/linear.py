@@ -172,8 +172,9 @@ def best_linear_classifier(X, y, n_directions: int = 360) -> tuple[float, Linear
 
     Sweeps ``n_directions`` unit normals ``w`` over the full circle; for each, every threshold
     between consecutive projections ``w·x`` (and beyond both ends) is tried. For points in general
-    position, a fine enough sweep finds the optimum. Returns ``(accuracy, classifier)``; ties go to
-    the first direction found, so the result is deterministic.
+    position, a fine enough sweep finds the optimum. Returns ``(accuracy, classifier)``; among lines
+    with the best accuracy the one farthest from its nearest point wins (ties: the first direction
+    swept), so the result is deterministic and the line does not graze a point.
 
     >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]]); y = np.array([0, 1, 1, 0])   # XOR
     >>> best_linear_classifier(X, y)[0]
@@ -186,7 +187,7 @@ def best_linear_classifier(X, y, n_directions: int = 360) -> tuple[float, Linear
     if y.shape != (X.shape[0],) or not np.all((y == 0) | (y == 1)):
         raise ValueError(f"y must hold one 0/1 label per row of X ({X.shape[0]}), got shape {y.shape}")
     n_directions = check_int("n_directions", n_directions, minimum=4)
-    best = (-1.0, None)
+    best_key, best = (-1.0, -1.0), None
     angles = np.arange(n_directions) * (2 * np.pi / n_directions)
     for angle in angles:
         w = np.array([np.cos(angle), np.sin(angle)])
@@ -195,7 +196,10 @@ def best_linear_classifier(X, y, n_directions: int = 360) -> tuple[float, Linear
         thresholds = np.concatenate([[values[0] - 1.0], (values[:-1] + values[1:]) / 2, [values[-1] + 1.0]])
         # predict 1 where p > t: accuracy for every threshold at once
         acc = ((p[None, :] > thresholds[:, None]) == (y[None, :] == 1)).mean(axis=1)
-        k = int(np.argmax(acc))
-        if acc[k] > best[0] + 1e-12:
-            best = (float(acc[k]), LinearClassifier(w, -thresholds[k]))
-    return best
+        # among equally accurate lines prefer the widest margin (w is a unit vector: a distance)
+        margin = np.min(np.abs(p[None, :] - thresholds[:, None]), axis=1)
+        for k in np.flatnonzero(acc == acc.max()):
+            key = (float(acc[k]), float(np.round(margin[k], 9)))
+            if key > best_key:
+                best_key, best = key, LinearClassifier(w, -thresholds[k])
+    return best_key[0], best

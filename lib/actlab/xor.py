@@ -85,10 +85,12 @@ def _label(name: str) -> str:
     return ACTIVATIONS[name].label() if name in ACTIVATIONS else name
 
 
-def _panel(ax, model, title):
+def _panel(ax, model, title, resolution=61):
     from . import plotting
 
-    plotting.plot_decision_boundary(_proba(model), XOR_X, XOR_Y, ax=ax, limits=(-0.5, 1.5))
+    # a coarse grid is smooth enough at these sizes and keeps the SVG small (contours are paths)
+    plotting.plot_decision_boundary(_proba(model), XOR_X, XOR_Y, ax=ax, limits=(-0.5, 1.5),
+                                    resolution=resolution)
     ax.set_title(title)
 
 
@@ -96,10 +98,10 @@ def plot_xor_comparison(line, net, *, hidden: int | None = None, activation: str
     """Two decision boundaries side by side: the best straight line, then the trained network."""
     from . import plotting
 
-    hidden = hidden if hidden is not None else net.layers[0].W.shape[-1] if hasattr(net.layers[0], "W") else "?"
-    fig, axes = plotting.new_figure(ncols=2)
-    _panel(axes[0], line, f"{MESSAGES('line')}: {MESSAGES('accuracy', acc=accuracy(line))}")
-    _panel(axes[1], net, f"{MESSAGES('network', hidden=hidden, activation=_label(activation))}: "
+    hidden = net.weight_layers[0].out_features if hidden is None else hidden
+    fig, axes = plotting.new_figure(ncols=2, size=(6.4, 3.4))
+    _panel(axes[0], line, f"{MESSAGES('line')}\n{MESSAGES('accuracy', acc=accuracy(line))}")
+    _panel(axes[1], net, f"{MESSAGES('network', hidden=hidden, activation=activation)}\n"
                          f"{MESSAGES('accuracy', acc=accuracy(net))}")
     return fig
 
@@ -145,12 +147,17 @@ def xor_grid(results):
 
     activations, hidden_sizes = _axes_of(results)
     fig, axes = plotting.new_figure(nrows=len(activations), ncols=len(hidden_sizes), squeeze=False,
-                                    size=(3.0 * len(hidden_sizes), 2.8 * len(activations)))
+                                    size=(2.6 * len(hidden_sizes), 2.6 * len(activations)))
     for r, act in enumerate(activations):
         for c, hidden in enumerate(hidden_sizes):
             net, acc = results[(act, hidden)]
-            _panel(axes[r][c], net, f"{MESSAGES('cell', activation=_label(act), hidden=hidden)}\n"
-                                    f"{MESSAGES('accuracy', acc=acc)}")
+            ax = axes[r][c]
+            _panel(ax, net, f"{MESSAGES('cell', activation=act, hidden=hidden)}\n{MESSAGES('accuracy', acc=acc)}",
+                   resolution=41)
+            if r < len(activations) - 1:
+                ax.set_xlabel("")
+            if c:
+                ax.set_ylabel("")
     return fig
 
 
