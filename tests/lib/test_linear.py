@@ -120,3 +120,9 @@ def test_best_linear_classifier_checks_its_input():
         best_linear_classifier(np.ones((4, 3)), np.zeros(4))
     with pytest.raises(ValueError, match="0/1 label"):
         best_linear_classifier(XOR_X, np.array([0, 2, 1, 0]))
+
+
+def test_best_line_keeps_its_distance_from_the_points():
+    _, clf = best_linear_classifier(XOR_X, np.array([0, 1, 1, 0]))
+    distance = np.abs(XOR_X @ clf.w + clf.b) / np.linalg.norm(clf.w)
+    assert distance.min() > 0.3  # the widest 3-of-4 line is sqrt(2)/4 ≈ 0.354 from its nearest point

@@ -45,3 +45,21 @@ def test_bad_arguments_name_themselves():
         train_xor(hidden=2, activation="swishy")
     with pytest.raises(ValueError, match="hidden"):
         train_xor(hidden=0)
+
+
+def test_accuracy_table_lists_every_network_in_both_languages():
+    import actlab
+    from actlab.xor import accuracy_table, train_grid
+
+    results = train_grid(hidden_sizes=(1, 4), activations=("identity", "tanh"))
+    assert set(results) == {("identity", 1), ("identity", 4), ("tanh", 1), ("tanh", 4)}
+    try:
+        for lang, word in (("ko", "은닉 유닛"), ("en", "hidden units")):
+            actlab.set_language(lang)
+            lines = accuracy_table(results).splitlines()
+            assert word in lines[0] and lines[0].split()[-2:] == ["1", "4"]
+            rows = {line.split()[0]: [float(v) for v in line.split()[1:]] for line in lines[1:]}
+            assert rows["tanh"] == [results[("tanh", 1)][1], results[("tanh", 4)][1]]
+            assert rows["identity"][1] <= 0.75
+    finally:
+        actlab.set_language("ko")
