@@ -118,7 +118,8 @@ def main(argv=None) -> int:
 
         rows = grade_batch(args.exercise, args.submissions, args.out, workers=args.workers, seed=seed,
                            settings=settings, shard=parse_shard(args.shard), feedback_dir=args.feedback_dir,
-                           id_from=args.id_from, fresh=args.fresh, progress=progress)
+                           id_from=args.id_from, fresh=args.fresh, progress=progress,
+                           hide_files=[args.seed_file] if args.seed_file else [])
         counts = {s: sum(r["status"] == s for r in rows) for s in STATUSES}
         print(f"{len(rows)} submissions -> {args.out} (" + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")",
               file=sys.stderr)

@@ -432,10 +432,11 @@ class Journal:
 
 
 def grade_batch(exercise, paths, out, *, workers=None, seed=DEFAULT_SEED, settings=None, shard=None,
-                feedback_dir=None, id_from="stem", fresh=False, progress=None):
+                feedback_dir=None, id_from="stem", fresh=False, progress=None, hide_files=()):
     """Grade every submission in ``paths`` (files or directories) and write the CSV ``out``.
 
-    Returns the rows (sorted by submission). ``progress(row)`` is called as each row finishes.
+    Returns the rows (sorted by submission). ``progress(result)`` is called as each row finishes.
+    ``hide_files`` (e.g. the seed file) are covered in the submissions' view of the file system.
     """
     settings = settings or Settings()
     ex = load_exercise(exercise, seed) if not isinstance(exercise, Exercise) else exercise
@@ -453,7 +454,9 @@ def grade_batch(exercise, paths, out, *, workers=None, seed=DEFAULT_SEED, settin
     uids = slot_uids(workers)
     free = list(range(workers))
     free_lock = threading.Lock()
-    hide = hidden_dirs({str(Path(p).resolve().parent) for p in found.values()} | {str(out.parent.resolve()),
+    journal.path.touch()  # exists before any child starts, so that the child's view can cover it
+    hide = hidden_dirs({str(Path(p).resolve().parent) for p in found.values()} | {str(journal.path.resolve()),
+                       *(str(Path(f).resolve()) for f in hide_files), str(out.parent.resolve()),
                                                                                   str(fb_dir.resolve())})
     rows = {}
 

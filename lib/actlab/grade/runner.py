@@ -330,6 +330,8 @@ def sandbox(cfg, notes):
                 for path in cfg.get("hide", ()):
                     if os.path.isdir(path):
                         _mount_tmpfs(libc, path, "size=4k,mode=0555", MS_RDONLY | MS_NOSUID | MS_NODEV)
+                    elif os.path.isfile(path):  # a file (journal, seed file): /dev/null over it
+                        libc.mount(b"/dev/null", os.fsencode(path), None, MS_BIND, None)
                 notes.append("filesystem")
             except OSError as err:
                 notes.append(f"no-filesystem-isolation ({err})")

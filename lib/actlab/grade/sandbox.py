@@ -122,7 +122,8 @@ def _package_dir(name: str) -> str | None:
 
 def hidden_dirs(extra=()) -> list[str]:
     """Directories the child must not see: the library, scipy, torch, and ``extra``
-    (submissions, grader output), except any that holds the Python installation itself."""
+    (submissions, grader output; files such as the journal or a seed file too), except any
+    directory that holds the Python installation itself."""
     dirs = [_package_dir("actlab"), _package_dir("torch"), _package_dir("scipy")]
     extra = sorted({str(Path(d).resolve()) for d in extra})
     extra = [d for d in extra if not any(Path(o) in Path(d).parents for o in extra)]  # nested: one mount
@@ -132,6 +133,9 @@ def hidden_dirs(extra=()) -> list[str]:
     keep = [Path(p).resolve() for p in (sys.prefix, sys.base_prefix, *site_dirs(), tempfile.gettempdir(), "/")]
     out = []
     for d in dirs:
+        if d and os.path.isfile(d):
+            out.append(d)
+            continue
         if not d or not os.path.isdir(d):
             continue
         p = Path(d)
