@@ -75,6 +75,7 @@ def batch(tmp_path_factory):
     canary.write_text("still here")
     names = {"good": notebook(GOOD), "good_en": notebook(GOOD, lang="en"), "stub": notebook(STUB),
              "wrong_softsign": notebook(WRONG_SOFTSIGN), "wrong_both": notebook(WRONG_BOTH),
+             "untagged_check": notebook([*GOOD, 'import actlab\nactlab.exercises.check("fake", globals())'], check_cell=False),
              "magics": notebook(["%matplotlib inline\n!ls", *GOOD, "%timeit double(1.0)\nx = !echo hi"]),
              "plots": notebook([*GOOD, "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\n"
                                        "ax.plot([1, 2], [3, 4])\nplt.show()"]),
@@ -131,6 +132,7 @@ def test_every_submission_has_one_row_sorted_and_complete(batch):
 
 @pytest.mark.parametrize("name, score, status", [
     ("good", "8", "ok"), ("good_en", "8", "ok"), ("stub", "0", "ok"), ("magics", "8", "ok"),
+    ("untagged_check", "8", "ok"),
     ("plots", "8", "ok"), ("wrong_both", "0", "ok"),
 ])
 def test_scores(batch, name, score, status):

@@ -79,9 +79,11 @@ def test_setup_and_check_cells_are_skipped_and_language_read():
     assert sub.cells[0][0] == 3  # numbered like the notebook's cells (setup, markdown, this)
 
 
-def test_untagged_check_cell_is_skipped_too():
-    sub = read_submission(notebook(["x = 1", 'actlab.exercises.check("ex02", globals())'], check_cell=False).encode())
-    assert [src for _, src in sub.cells] == ["x = 1"]
+def test_untagged_check_cell_runs():
+    """Only the tag decides: a cell that also defines a function must never be dropped."""
+    code = 'def f(x):\n    return x\nactlab.exercises.check("ex02", globals())'
+    sub = read_submission(notebook(["x = 1", code], check_cell=False).encode())
+    assert [src for _, src in sub.cells] == ["x = 1", code]
 
 
 @pytest.mark.parametrize("data", [b"\xff\xfe", b"[]", b'{"cells": 3, "nbformat": 4}', b"{", b'{"nbformat": 5, "cells": []}'])
