@@ -319,7 +319,7 @@ def test_no_network(batch):
 def test_a_function_that_loops_forever_costs_only_its_own_checks(batch):
     row = batch["rows"]["slow_function"]
     assert (row["status"], row["functions"]) == ("timeout", "double=0/4;softsign=4/4"), row
-    assert "1초" in row["feedback"]  # the per-call CPU budget: timeout / 5
+    assert "0.5초" in row["feedback"]  # the per-call CPU budget: timeout / 10
 
 
 def test_a_grader_failure_on_one_submission_does_not_stop_the_batch(tmp_path, monkeypatch):

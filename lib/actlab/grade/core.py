@@ -293,10 +293,19 @@ def _feedback_text(ex, sid, lang, score, status, reason, verdicts, delegated, ce
             out.append("  " + delegated[f])
             out.append("")
             continue
+        if idx and all(getattr(verdicts[i], "status", None) == "not_implemented" for i in idx):
+            first = verdicts[idx[0]].message
+            text = first.get(lang) or next(iter(first.values()))
+            out.append("  " + text.split(": ", 1)[-1])  # one line, not one per check
+            out.append("")
+            continue
         hidden_total = hidden_passed = 0
         for i in idx:
             case, v = ex.cases[i], verdicts[i]
-            label = f"{case.function} [{case.id}]"
+            try:
+                label = case.label()
+            except Exception:  # noqa: BLE001 - an exercise module without labels
+                label = f"{case.function} [{case.id}]"
             if i in ex.hidden:
                 hidden_total += 1
                 hidden_passed += bool(v is not None and v.passed)

@@ -38,7 +38,7 @@ class Limits:
     def case_seconds(self) -> float:
         """CPU-time budget of one call of a graded function: a function that loops forever on one
         input fails its remaining cases, and the other functions are still checked."""
-        return max(0.2, min(2.0, self.timeout / 5))
+        return max(0.2, min(2.0, self.timeout / 10))
 
 
 @dataclass
