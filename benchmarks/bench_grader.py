@@ -29,7 +29,7 @@ def cpu() -> float:
 def make_submissions(ex: str, n: int, out: Path) -> Path:
     """n notebooks: a third the answer key, a third with one function broken, a third stubs."""
     import nbformat
-    from test_exercises import _notebooks
+    from test_grade_exercises import _notebooks
 
     from actlab.grade import load_exercise
 

@@ -1,4 +1,5 @@
-"""Helpers for the grader's tests: notebooks made on the fly, and the fake exercise."""
+"""Helpers for the grader's tests: notebooks made on the fly, and the fake exercise (not a conftest:
+tests/exercises has one, and two modules named conftest collide)."""
 from __future__ import annotations
 
 import os

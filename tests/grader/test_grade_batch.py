@@ -17,7 +17,7 @@ import pytest
 from actlab.grade import COLUMNS, STATUSES, Limits, Settings, grade_batch, merge
 from actlab.grade.core import csv_bytes
 
-from conftest import FAKE, GOOD, IS_ROOT, STUB, needs_root, notebook, write
+from grader_notebooks import FAKE, GOOD, IS_ROOT, STUB, needs_root, notebook, write
 
 TIMEOUT = 5.0  # generous: CI runs other tests beside these
 # right for |x| < 9 (the public inputs), wrong for the hidden ones (|x| up to 1000)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FAKE, GOOD, notebook, write
+from grader_notebooks import FAKE, GOOD, notebook, write
 
 SECRET = "s3cr3t-seed-4242"
 

@@ -14,7 +14,7 @@ import pytest
 
 from actlab.grade import Limits, Settings, grade_batch, load_exercise
 
-from conftest import notebook, write
+from grader_notebooks import notebook, write
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = [f"ex0{i}" for i in range(1, 8)]

@@ -4,7 +4,7 @@ import pytest
 from actlab.grade.notebook import InvalidNotebook, read_submission, to_python
 from actlab.grade.screen import screen
 
-from conftest import notebook
+from grader_notebooks import notebook
 
 FNS = ("sigmoid", "tanh")
 HONEST = "import numpy as np\ndef sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n"
