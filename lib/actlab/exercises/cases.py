@@ -346,11 +346,20 @@ class Case:
             out[lang] = "\n".join(text)
         return Verdict(passed, out, status)
 
-    def failure(self, problem: dict, show: dict | None = None) -> Verdict:
-        """A failed verdict with a custom problem text (for custom checkers)."""
+    def failure(self, problem: dict, show: dict | None = None, inputs: dict | None = None,
+                tolerance: bool = False) -> Verdict:
+        """A failed verdict with a custom problem text (for custom checkers).
+
+        ``inputs`` adds "input: name = value" lines (e.g. the probe points a checker used),
+        ``show`` maps "expected"/"actual" to rendered values, ``tolerance`` adds this case's tolerance.
+        """
         lines = [("call", None), *self._input_lines()]
+        for name, value in (inputs or {}).items():
+            lines.append(("input", _both("input", name=name, value=format_value(value))))
         for key, value in (show or {}).items():
             lines.append((key, _both(key, value=value)))
+        if tolerance:
+            lines.append(("tolerance", self._tolerance_line()))
         lines.append(("problem", {lang: MESSAGES("problem", lang=lang, text=problem[lang]) for lang in LANGUAGES}))
         return self._verdict(False, "failed", lines)
 

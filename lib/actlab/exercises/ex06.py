@@ -36,8 +36,8 @@ HINTS = {
                            "en": "for 0 <= alpha <= 1, Leaky ReLU(x) = max(x, alpha·x); use the alpha argument."},
 }
 WEIGHTS = {
-    "shape": {"ko": "(W, b)를 돌려주어야 합니다. W의 모양은 (k, 1), b의 모양은 (k,)이고 k >= 1입니다. 받은 것: {got}",
-              "en": "must return (W, b) with W of shape (k, 1) and b of shape (k,), k >= 1; got {got}"},
+    "shape": {"ko": "(W, b)를 돌려주어야 합니다. W의 모양은 (k, 1), b의 모양은 (k,)이고 k >= 1입니다.",
+              "en": "must return (W, b) with W of shape (k, 1) and b of shape (k,), k >= 1."},
     "values": {"ko": "이 가중치로 만든 맥스아웃 유닛이 입력 {x}에서 {actual}을(를) 냅니다. 목표 함수의 값은 {expected}입니다.",
                "en": "the Maxout unit with these weights gives {actual} at input {x}; the target function gives {expected}."},
 }
@@ -67,19 +67,21 @@ def weights_case(name, function, probes, *alpha, points=1.0):
     def checker(case, actual):
         W, b = _as_weights(actual)
         if W is None:
-            return case.failure({lang: WEIGHTS["shape"][lang].format(got=format_value(actual)) for lang in ("ko", "en")})
+            return case.failure({lang: WEIGHTS["shape"][lang].format(got=format_value(actual)) for lang in ("ko", "en")},
+                                show={"actual": format_value(actual)})
         with np.errstate(all="ignore"):
             got = _maxout(probes[:, None], W, b)
-            bad = ~(np.abs(got - target) <= 1e-9 + 1e-9 * np.abs(target))
+            bad = ~(np.abs(got - target) <= case.atol + case.rtol * np.abs(target))
         if not bad.any():
             return case.success()
         i = int(np.argmax(bad))
         problem = {lang: WEIGHTS["values"][lang].format(x=format_value(float(probes[i])), actual=format_value(float(got[i])),
                                                         expected=format_value(float(target[i]))) for lang in ("ko", "en")}
-        return case.failure(problem, show={"expected": format_value(target), "actual": format_value(got)})
+        return case.failure(problem, inputs={"x": probes},
+                            show={"expected": format_value(target), "actual": format_value(got)}, tolerance=True)
 
     return Case(f"{function}/{name}", function, tuple(alpha), None, points=points, arg_names=("alpha",),
-                checker=checker, hint=HINTS[function])
+                checker=checker, hint=HINTS[function], rtol=1e-9, atol=1e-9)
 
 
 def _as_weights(actual):
