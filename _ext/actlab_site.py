@@ -68,6 +68,28 @@ KO_THEME_STRINGS = {
     "Site navigation": "사이트 탐색",
     "Search": "검색",
 }
+# sphinx-book-theme's Korean catalogue lacks some strings and gets others wrong ("By" -> "으로").
+KO_BOOKTHEME_STRINGS = {
+    "Search": "검색",
+    "By": "지은이:",
+    "Launch interactive content": "실행 환경에서 열기",
+    "Launch on": "실행:",  # followed by " Colab", " Binder"
+    "Download this page": "이 페이지 내려받기",
+    "Download source file": "원본 파일 내려받기",
+    "Download notebook file": "노트북 파일 내려받기",
+    "Print to PDF": "PDF로 인쇄",
+    "Fullscreen mode": "전체 화면",
+    "Source repository": "소스 저장소",
+    "Source repositories": "소스 저장소",
+    "Repository": "저장소",
+    "Open issue": "이슈 열기",
+    "Open an issue": "이슈 열기",
+    "Suggest edit": "수정 제안",
+    "Show source": "소스 보기",
+    "Live Code": "코드 실행",
+    "logo": "로고",
+}
+KO_STRINGS = {("general", "sphinx"): KO_THEME_STRINGS, ("general", "booktheme"): KO_BOOKTHEME_STRINGS}
 
 
 def page_language(pagename: str) -> str:
@@ -117,7 +139,9 @@ class _Interface:
         self.app = app
         keys = [key for key in sphinx.locale.translators if key[0] == "general"]
         korean = {key: sphinx.locale.translators[key] for key in keys}
-        korean[("general", "sphinx")] = _DictTranslations(KO_THEME_STRINGS, korean[("general", "sphinx")])
+        for key, strings in KO_STRINGS.items():
+            if key in korean:
+                korean[key] = _DictTranslations(strings, korean[key])
         self.catalogues = {"ko": korean, "en": {key: gettext.NullTranslations() for key in keys}}
         self.current = None
         self.install("ko")
@@ -152,6 +176,9 @@ def _on_config_inited(app: Sphinx, config) -> None:
     config.html_css_files = [f for f in config.html_css_files
                              if not str(f[0] if isinstance(f, tuple) else f).startswith("vendor/")]
     options = dict(config.html_theme_options)
+    # Jupyter Book sets the search placeholder to the English "Search this book..."; without it the
+    # book theme writes the translated "Search..." of each page's language.
+    options.pop("search_bar_text", None)
     options.setdefault("article_header_end", ["actlab-language-switch.html", "article-header-buttons.html"])
     # pydata-sphinx-theme 0.17 adds a top bar holding only a second search field unless told otherwise;
     # the book theme has its search field in the sidebar.
@@ -232,17 +259,24 @@ def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
 def _on_page_context_late(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     # After pydata-sphinx-theme has put its sidebar function into the context.
     lang = page_language(pagename)
-    if lang == "en":
-        # Sphinx's Korean strings for the search script; English needs none. (Here, after the other
-        # extensions have added their scripts to the list, e.g. MathJax on pages with math.)
-        context["script_files"] = [js for js in context.get("script_files", [])
-                                   if getattr(js, "filename", js) != "_static/translations.js"]
+    # Here, after the other extensions have added their scripts (MathJax on pages with math, ...).
+    context["script_files"] = [js for js in context.get("script_files", []) if _keep_script(js, lang)]
     generate = context.get("generate_toctree_html")
     if generate is not None:
         def generate_toctree_html(kind, *args, **kwargs):
             html = generate(kind, *args, **kwargs)
             return sidebar_for_language(str(html), lang) if kind == "sidebar" else html
         context["generate_toctree_html"] = generate_toctree_html
+
+
+def _keep_script(js, lang: str) -> bool:
+    name = str(getattr(js, "filename", js) or "")
+    body = str(getattr(js, "attributes", {}).get("body", ""))
+    if lang == "en" and name == "_static/translations.js":
+        return False  # Sphinx's Korean strings for the search script; English needs none
+    # Thebe is off (launch_buttons.thebe: false), yet sphinx-thebe, which Jupyter Book always loads,
+    # puts its loader and the address of thebe on a CDN into every page.
+    return not (name.endswith("sphinx-thebe.js") or "THEBE_JS_URL" in body)
 
 
 def _check_twins(app: Sphinx, env) -> None:
