@@ -15,6 +15,7 @@ extension makes every page behave as a page of its own language:
   and the sidebar (only the parts of the page's language) are set per page, and the header gets a
   link to the twin page (``actlab-language-switch.html``), plus ``<link rel="alternate" hreflang>``.
 * The search language ``ko`` from korean_search.py is registered (Sphinx has no Korean).
+* The setup cell of a notebook (tag ``setup``: the Colab install) is left out of its web page.
 * Offline: MathJax lives in ``_static/vendor/`` and is loaded by ``mathjax_path`` only; Jupyter Book
   adds every ``.js`` under ``_static`` to every page, so vendored files are taken out of that list.
 """
@@ -27,6 +28,7 @@ import re
 from pathlib import Path
 
 import sphinx.locale
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -279,6 +281,14 @@ def _keep_script(js, lang: str) -> bool:
     return not (name.endswith("sphinx-thebe.js") or "THEBE_JS_URL" in body)
 
 
+def _leave_out_setup_cells(app: Sphinx, doctree) -> None:
+    """The first cell of every notebook (tag ``setup``) installs actlab in Colab and sets the language:
+    it is for running the notebook, so the web page starts with the chapter's title instead."""
+    for node in list(doctree.findall(nodes.container)):
+        if node.get("nb_element") == "cell_code" and "setup" in node.get("cell_metadata", {}).get("tags", []):
+            node.parent.remove(node)
+
+
 def _check_twins(app: Sphinx, env) -> None:
     for docname in sorted(env.found_docs):
         if find_twin(app, docname) is None:
@@ -309,4 +319,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _on_page_context, priority=100)
     app.connect("html-page-context", _on_page_context_late, priority=900)
     app.connect("env-check-consistency", _check_twins)
+    app.connect("doctree-read", _leave_out_setup_cells)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

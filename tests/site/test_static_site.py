@@ -123,6 +123,14 @@ def test_launch_buttons_open_this_notebook_in_colab_and_binder(site, docname):
     assert binder in links, f"no Binder link {binder}"
 
 
+@pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
+def test_notebook_pages_start_with_their_title_not_the_colab_setup(site, docname):
+    article = soup(f"{docname}.html").select_one("article.bd-article")
+    assert "actlab.notebook.setup(" not in article.get_text()
+    first = article.find(["h1", "div"], recursive=True)
+    assert first.name == "h1" or first.find("h1") is not None
+
+
 def test_binder_runs_the_pinned_environment():
     runtime = (ROOT / "runtime.txt").read_text().strip()
     assert re.fullmatch(r"python-3\.\d+", runtime)
