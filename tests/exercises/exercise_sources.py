@@ -1,4 +1,6 @@
-"""Shared helpers: read an exercise's bilingual source and build the key's or a student's namespace.
+"""Shared helpers of tests/exercises: read an exercise's bilingual source, build the key's or a
+student's namespace. A uniquely named module rather than conftest.py, which another folder's
+conftest could shadow when the whole suite runs in one process.
 
 The parser here is deliberately independent of tools/nbsource.py: the tests check the sources as
 the format in the team brief defines them (cells start with a ``%% <kind>`` marker line).
@@ -9,7 +11,6 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 import actlab
 from actlab import exercises
@@ -54,8 +55,3 @@ def namespace(exercise_id: str, student: bool = False) -> dict:
 
 def cases_for(exercise_id: str, seed: int):
     return exercises.all_cases(exercise_id, np.random.default_rng(seed))
-
-
-@pytest.fixture(params=sorted(exercises.EXERCISES))
-def exercise_id(request):
-    return request.param

@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import SEEDS, cases_for, namespace
+from exercise_sources import SEEDS, cases_for, namespace
 
 import actlab
 from actlab import exercises

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, cells, namespace
+from exercise_sources import ROOT, cells, namespace
 
 import actlab
 from actlab import exercises

@@ -6,7 +6,7 @@ import re
 
 import pytest
 import yaml
-from conftest import ROOT, cells, stub
+from exercise_sources import ROOT, cells, stub
 
 from actlab import exercises
 
