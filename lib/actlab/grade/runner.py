@@ -318,15 +318,16 @@ def sandbox(cfg, notes):
                     raise OSError("mount --make-rprivate /")
                 tmp_opts = f"size={cfg['disk_mb']}m,mode=1777"
                 _mount_tmpfs(libc, "/tmp", tmp_opts)
+                # from here on the parent's work folder (under the old /tmp) is out of sight
+                os.mkdir("/tmp/submission", 0o700)
+                if uid is not None:
+                    os.chown("/tmp/submission", uid, uid)
+                workdir = "/tmp/submission"
                 for extra in ("/var/tmp", "/dev/shm"):
                     if os.path.isdir(extra):
                         _mount_tmpfs(libc, extra, tmp_opts)
                 if uid is not None:
                     _reach_python(libc)
-                workdir = "/tmp/submission"
-                os.mkdir(workdir, 0o700)
-                if uid is not None:
-                    os.chown(workdir, uid, uid)
                 for path in cfg.get("hide", ()):
                     if os.path.isdir(path):
                         _mount_tmpfs(libc, path, "size=4k,mode=0555", MS_RDONLY | MS_NOSUID | MS_NODEV)
@@ -334,8 +335,7 @@ def sandbox(cfg, notes):
                         libc.mount(b"/dev/null", os.fsencode(path), None, MS_BIND, None)
                 notes.append("filesystem")
             except OSError as err:
-                notes.append(f"no-filesystem-isolation ({err})")
-                workdir = cfg["workdir"]
+                notes.append(f"partial-filesystem-isolation ({err})")
     os.chdir(workdir)
     os.environ["HOME"] = workdir
     os.environ["TMPDIR"] = workdir if workdir != "/tmp/submission" else "/tmp"
