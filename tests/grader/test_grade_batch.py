@@ -298,6 +298,10 @@ def test_grading_process_never_imports_matplotlib(tmp_path):
     write(tmp_path, "a", notebook(GOOD))
     code = ("import sys\nfrom actlab.grade import grade_batch\n"
             f"grade_batch({FAKE!r}, [{str(tmp_path / 'a.ipynb')!r}], {str(tmp_path / 'g.csv')!r}, workers=1)\n"
+            "import importlib.util\nfrom actlab.grade import load_exercise\n"
+            "for i in range(1, 8):\n"
+            "    if importlib.util.find_spec(f'actlab.exercises.ex0{i}'):\n"
+            "        load_exercise(f'ex0{i}', 0)\n"
             "assert 'matplotlib' not in sys.modules, 'matplotlib imported'\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
