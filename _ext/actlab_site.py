@@ -255,6 +255,9 @@ def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
                 otheruri = root_twin
             return original_pathto(otheruri, resource, *args)
         context["pathto"] = pathto
+        # The Korean landing page heads the sidebar (html.home_page_in_navbar); the English part
+        # lists its own landing page first instead.
+        context["theme_home_page_in_toc"] = False
 
 
 

@@ -103,10 +103,16 @@ def test_interface_strings_follow_the_page_language(site, docname):
         assert not page.find("script", src=re.compile("translations.js"))  # Sphinx's Korean JS strings
 
 
-def test_the_sidebar_shows_only_the_parts_of_the_page_language():
-    for docname, other in [("intro", "Lectures"), ("intro_en", "강의")]:
-        captions = [c.get_text(strip=True) for c in soup(f"{docname}.html").select(".bd-sidebar-primary .caption-text")]
-        assert captions and other not in captions
+@pytest.mark.parametrize("docname", ["intro", "intro_en", "glossary/ko", "guide/instructor_en"])
+def test_the_sidebar_lists_only_pages_of_the_page_language(site, docname):
+    nav = soup(f"{docname}.html").select_one(".bd-sidebar-primary")
+    captions = [c.get_text(strip=True) for c in nav.select(".caption-text")]
+    assert len(captions) == 3, captions
+    links = [a["href"] for a in nav.select("a.reference.internal[href]")]
+    assert len(links) >= 3
+    for href in links:
+        target = (site / docname).parent.joinpath(href.split("#")[0] or Path(docname).name + ".html").resolve()
+        assert language_of(str(target.relative_to(site).with_suffix(""))) == language_of(docname), href
 
 
 @pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
