@@ -240,3 +240,14 @@ def test_no_widget_manager_or_require_js_is_injected(site):
     for rel in built_pages():
         sources = [s.get("src", "") for s in soup(rel).find_all("script")]
         assert not [s for s in sources if re.search(r"require(\.min)?\.js|html-manager|embed-amd", s)], rel
+
+
+def test_every_figure_has_alt_text(site):
+    missing = []
+    for rel in built_pages():
+        article = soup(rel).select_one("article.bd-article")
+        for img in article.find_all("img") if article else []:
+            alt = (img.get("alt") or "").strip()
+            if len(alt) < 10 or re.search(r"\.(svg|png|jpe?g)$", alt):
+                missing.append(f"{rel}: {img.get('src')} alt={alt!r}")
+    assert not missing, "figures without a description:\n" + "\n".join(missing)
