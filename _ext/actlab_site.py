@@ -52,7 +52,6 @@ KO_THEME_STRINGS = {
     "Please activate JavaScript to enable the search functionality.": "검색하려면 JavaScript를 켜 주세요.",
     "Breadcrumb": "현재 위치",
     "Home": "처음",
-    "Copyright %(copyright)s": "Copyright %(copyright)s",
     "Edit on %(provider)s": "%(provider)s에서 고치기",
     "Edit": "고치기",
     "Indices": "색인",
@@ -194,8 +193,8 @@ def _on_config_inited(app: Sphinx, config) -> None:
     substitutions.setdefault("repository_url", url)
     substitutions.setdefault("clone_command", f"`git clone {url}`")
     config.myst_substitutions = substitutions
-    # Jupyter Book sets myst-nb's widget scripts (require.js and the widget manager from a CDN)
-    # only when a notebook stores widget state; ours never do, and the site must work offline.
+    # myst-nb adds require.js and the widget manager from a CDN to pages whose notebook stores widget
+    # state; ours never do (explorers keep no output), and the site must work offline.
     config.nb_ipywidgets_js = {}
 
 
