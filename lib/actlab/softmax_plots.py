@@ -70,7 +70,11 @@ def plot_softmax(x, *, size: tuple[float, float] = (8.4, 3.2)):
     left.set_ylabel(MESSAGES("probability"))
     left.set_title(MESSAGES("probs_title"))
     limit = max(float(np.abs(jac).max()), 1e-12)
-    right.imshow(jac, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    # vector cells (pcolormesh), not imshow: imshow puts a PNG inside the SVG, which nbval compares as text
+    edges = np.arange(arr.size + 1) - 0.5
+    right.pcolormesh(edges, edges, jac, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    right.set_aspect("equal")
+    right.invert_yaxis()
     for i in range(arr.size):
         for j in range(arr.size):
             # the minus sign as U+2212, which the figure font draws from DejaVu Sans
