@@ -3,9 +3,9 @@ r"""XOR with and without a nonlinearity (chapter 2): train the small network, co
 * :func:`train_xor` -- a 2-``hidden``-1 :class:`~actlab.network.MLP` with a sigmoid output (binary
   cross-entropy), trained full-batch with momentum SGD; deterministic for a given ``seed``.
 * :func:`plot_xor_comparison` -- the best straight line next to a trained network, as decision boundaries.
-* :func:`train_grid`, :func:`accuracy_table`, :func:`xor_grid` -- one network per (activation, hidden
+* :func:`xor_explorer` -- the ipywidgets explorer: hidden units (slider) and activation (menu).
+* :func:`train_grid`, :func:`accuracy_table`, :func:`xor_twin` -- one network per (activation, hidden
   units), their accuracies as text and their decision boundaries: the explorer's static twin.
-* :func:`xor_explorer` -- the ipywidgets explorer (hidden units, activation) over the same figure.
 
 >>> net, history = train_xor(hidden=4, activation="tanh", seed=0)
 >>> history.accuracy[-1]
@@ -27,7 +27,7 @@ from .network import MLP, accuracy as _accuracy
 from .registry import ACTIVATIONS
 
 __all__ = ["XOR_X", "XOR_Y", "train_xor", "accuracy", "plot_xor_comparison", "train_grid",
-           "accuracy_table", "xor_grid", "xor_explorer",
+           "accuracy_table", "xor_twin", "xor_explorer",
            "EXPLORER_ACTIVATIONS", "EXPLORER_HIDDEN"]
 
 XOR_X, XOR_Y = xor_data()
@@ -78,11 +78,11 @@ def _proba(model):
     """A function grid -> probability of class 1 (0/1 for a hard classifier such as a straight line)."""
     if hasattr(model, "predict_proba"):
         return lambda grid: model.predict_proba(grid)[:, 1]
+    if hasattr(model, "decision_function"):
+        # a steep sigmoid of the signed distance: the same two colours, and a straight 0.5 contour
+        from .activations import sigmoid
+        return lambda grid: sigmoid(20.0 * model.decision_function(grid))
     return lambda grid: np.asarray(model.predict(grid), dtype=float)
-
-
-def _label(name: str) -> str:
-    return ACTIVATIONS[name].label() if name in ACTIVATIONS else name
 
 
 def _panel(ax, model, title, resolution=61):
@@ -106,6 +106,17 @@ def plot_xor_comparison(line, net, *, hidden: int | None = None, activation: str
     return fig
 
 
+def _trained(hidden: int, activation: str, seed: int):
+    """:func:`train_xor`, remembered: the explorer, the table and the grid share their networks."""
+    key = (hidden, activation, seed)
+    if key not in _CACHE:
+        _CACHE[key] = train_xor(hidden, activation, seed=seed)
+    return _CACHE[key]
+
+
+_CACHE: dict = {}
+
+
 def train_grid(hidden_sizes=(1, 2, 4), activations=("identity", "tanh", "relu"), *, seed: int = 0) -> dict:
     """Train one XOR network per (activation, hidden units): ``{(activation, hidden): (net, accuracy)}``."""
     hidden_sizes = [check_int("hidden_sizes", h) for h in hidden_sizes]
@@ -113,7 +124,7 @@ def train_grid(hidden_sizes=(1, 2, 4), activations=("identity", "tanh", "relu"),
     results = {}
     for act in activations:
         for hidden in hidden_sizes:
-            net, _ = train_xor(hidden, act, seed=seed)
+            net, _ = _trained(hidden, act, seed)
             results[(act, hidden)] = (net, accuracy(net))
     return results
 
@@ -141,34 +152,50 @@ def accuracy_table(results) -> str:
     return "\n".join(lines)
 
 
-def xor_grid(results):
-    """The explorer's static twin: the decision boundary of every network of :func:`train_grid`."""
-    from . import plotting
+def _controls():
+    from . import explorers
+
+    low, high = EXPLORER_HIDDEN
+    return {
+        "hidden": explorers.int_slider(MESSAGES("hidden"), low, high, value=2),
+        "activation": explorers.dropdown(MESSAGES("activation"), [(a, a) for a in EXPLORER_ACTIVATIONS],
+                                         value="tanh"),
+    }
+
+
+def _cell_title(activation, hidden, acc):
+    return f"{MESSAGES('cell', activation=activation, hidden=hidden)}\n{MESSAGES('accuracy', acc=acc)}"
+
+
+def xor_explorer(*, seed: int = 0):
+    """An :class:`~actlab.explorers.Explorer`: hidden units (slider) and activation (menu); each change retrains."""
+    from . import explorers
+
+    def draw(ax, hidden, activation):
+        net, _ = _trained(hidden, activation, seed)
+        _panel(ax, net, _cell_title(activation, hidden, accuracy(net)))
+
+    return explorers.Explorer(draw, size=(3.8, 3.6), **_controls())
+
+
+def xor_twin(results):
+    """The explorer's static twin: the decision boundary of every network of :func:`train_grid`
+    (rows: activations, columns: hidden units; the accuracy in each title)."""
+    from . import explorers
 
     activations, hidden_sizes = _axes_of(results)
-    fig, axes = plotting.new_figure(nrows=len(activations), ncols=len(hidden_sizes), squeeze=False,
-                                    size=(2.6 * len(hidden_sizes), 2.6 * len(activations)))
-    for r, act in enumerate(activations):
-        for c, hidden in enumerate(hidden_sizes):
-            net, acc = results[(act, hidden)]
-            ax = axes[r][c]
-            _panel(ax, net, f"{MESSAGES('cell', activation=act, hidden=hidden)}\n{MESSAGES('accuracy', acc=acc)}",
-                   resolution=41)
+
+    def draw(ax, activation, hidden):
+        net, acc = results[(activation, hidden)]
+        _panel(ax, net, _cell_title(activation, hidden, acc), resolution=41)
+
+    fig = explorers.static_twin(draw, grid={"activation": activations, "hidden": hidden_sizes},
+                                size=(2.6 * len(hidden_sizes), 2.6 * len(activations)), controls=_controls())
+    axes = np.asarray(fig.axes).reshape(len(activations), len(hidden_sizes))
+    for r, row in enumerate(axes):
+        for c, ax in enumerate(row):
             if r < len(activations) - 1:
                 ax.set_xlabel("")
             if c:
                 ax.set_ylabel("")
     return fig
-
-
-def xor_explorer(*, seed: int = 0):
-    """Sliders for the hidden units and a menu of activations; each change retrains and redraws."""
-    from . import explorers
-
-    low, high = EXPLORER_HIDDEN
-    return explorers.Explorer(
-        lambda hidden, activation: xor_grid(train_grid([hidden], [activation], seed=seed)),
-        hidden=explorers.int_slider(MESSAGES("hidden"), low, high, value=2),
-        activation=explorers.dropdown(MESSAGES("activation"),
-                                      [(_label(a), a) for a in EXPLORER_ACTIVATIONS], value="tanh"),
-    )

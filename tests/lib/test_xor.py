@@ -63,3 +63,25 @@ def test_accuracy_table_lists_every_network_in_both_languages():
             assert rows["identity"][1] <= 0.75
     finally:
         actlab.set_language("ko")
+
+
+def test_explorer_retrains_and_its_twin_shows_every_network():
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    from actlab.xor import train_grid, xor_explorer, xor_twin
+
+    ex = xor_explorer()
+    assert ex.values == {"hidden": 2, "activation": "tanh"}
+    ex.set(hidden=1, activation="identity")
+    assert ex.figure.axes[0].get_title().startswith("identity")
+    with pytest.raises(ValueError):
+        ex.set(hidden=9)
+    results = train_grid(hidden_sizes=(1, 2), activations=("identity", "relu"))
+    fig = xor_twin(results)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert len(titles) == 4
+    for (act, hidden), (_, acc) in results.items():
+        assert any(t.startswith(act) and f"{acc:.2f}" in t and str(hidden) in t for t in titles)
+    plt.close("all")
