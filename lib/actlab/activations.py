@@ -404,7 +404,7 @@ def gelu(x, approximate="none"):
 
 
 def _gelu_mode(approximate):
-    if approximate not in ("none", "tanh"):
+    if not isinstance(approximate, str) or approximate not in ("none", "tanh"):
         raise ValueError(f'approximate must be "none" or "tanh", got {approximate!r}')
     return approximate
 

@@ -103,10 +103,10 @@ def log_softmax(x, axis=-1):
     return z.astype(dtype, copy=False)
 
 
-def _tangent(v, x, dtype):
-    v = as_float_array(v, "v")
+def _tangent(v, x, dtype, name="v"):
+    v = as_float_array(v, name)
     if v.shape != x.shape:
-        raise ValueError(f"v must have the shape of x {x.shape}, got {v.shape}")
+        raise ValueError(f"{name} must have the shape of x {x.shape}, got {v.shape}")
     return v.astype(np.float32 if dtype == np.float16 else dtype, copy=False)
 
 
@@ -135,6 +135,6 @@ def log_softmax_jvp(x, v, axis=-1):
 def log_softmax_vjp(x, g, axis=-1):
     r"""Transposed Jacobian of log-softmax times ``g``: :math:`g - s \sum_k g_k` (what backprop needs)."""
     dtype, xw, axis = _prepare(x, axis)
-    g = _tangent(g, xw, dtype)
+    g = _tangent(g, xw, dtype, "g")
     s = softmax(xw, axis=axis)
     return (g - s * np.sum(g, axis=axis, keepdims=True)).astype(dtype, copy=False)
