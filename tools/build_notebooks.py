@@ -1,0 +1,220 @@
+"""Generate the course notebooks from their bilingual sources, execute them and store their outputs.
+
+    python3 make.py notebooks                         every source (chapters/src, exercises/src)
+    python3 make.py notebooks chapters/src/03_sigmoid_tanh.md exercises/src/ex02_sigmoid_tanh.md
+    python3 make.py notebooks chapters/ko/03_sigmoid_tanh.ipynb   (a notebook means its source)
+    python3 make.py notebooks chapters/src            (a folder: every source in it)
+    .venv/bin/python tools/build_notebooks.py --check  regenerate in memory; fail if a stored
+                                                       notebook differs from its source (cells, tags,
+                                                       alt text; not outputs) or has no source
+    .venv/bin/python tools/build_notebooks.py --no-execute PATHS   write the notebooks without outputs
+
+Each notebook runs in a fresh kernel with its own folder as working directory, two at a time. The
+outputs of explorer cells are dropped (no widget state, no model ids); no timing metadata is kept.
+Source format: see tools/nbsource.py. Exit status 1 on a bad source or a failing cell, with the
+file and line.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import nbformat  # noqa: E402
+
+import nbsource  # noqa: E402
+from nbsource import ROOT, SourceError  # noqa: E402
+
+TIMEOUT = 900  # seconds per cell; the slowest training cells take well under a minute
+WORKERS = 2
+
+
+def kernel_env() -> dict:
+    env = dict(os.environ)
+    env.setdefault("PYTHONHASHSEED", "0")
+    # The kernel must show figures inline; actlab.notebook.setup() switches to the inline backend
+    # anyway, but an inherited MPLBACKEND=Agg would still apply to anything imported before it.
+    env.pop("MPLBACKEND", None)
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # debugpy's frozen-modules note goes to stderr otherwise
+    return env
+
+
+def finish(nb) -> list[str]:
+    """Drop what must not be stored; return problems worth reporting (stderr, missing glyphs)."""
+    problems = []
+    nb.metadata.pop("widgets", None)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("collapsed", None)
+        cell.metadata.pop("scrolled", None)
+        tags = cell.metadata.get("tags", [])
+        if "explorer" in tags:
+            cell.outputs = []
+            continue
+        for out in cell.outputs:
+            out.pop("metadata", None) if out.get("output_type") == "stream" else None
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                problems.append(f"cell {index}: stderr: {out.get('text', '')[:300]!r}")
+            text = out.get("text", "") or out.get("data", {}).get("text/plain", "")
+            if "Glyph" in text and "missing" in text:
+                problems.append(f"cell {index}: missing glyph: {text[:200]!r}")
+            if "application/vnd.jupyter.widget-view+json" in out.get("data", {}):
+                problems.append(f"cell {index}: a widget outside an explorer cell (its output would be stored)")
+    return problems
+
+
+def execute(path_str: str, nb_json: str) -> tuple[str, str, list[str], float]:
+    """Run one notebook in a fresh kernel; returns (path, notebook json, problems, seconds)."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    path = Path(path_str)
+    nb = nbformat.reads(nb_json, as_version=4)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.environ.clear()
+    os.environ.update(kernel_env())
+    # store_widget_state stays on: nbclient 0.11's output-widget hook fails without it; the
+    # state is dropped again in finish().
+    client = NotebookClient(nb, timeout=TIMEOUT, kernel_name="python3", record_timing=False,
+                            resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    try:
+        client.execute(cwd=str(path.parent))
+    except CellExecutionError as err:
+        cell_index = next((i for i, c in enumerate(nb.cells) for o in c.get("outputs", [])
+                           if o.get("output_type") == "error"), None)
+        return path_str, "", [f"cell {cell_index} failed:\n{err}", cell_index], time.perf_counter() - start
+    except Exception as err:  # noqa: BLE001 - a kernel that dies or times out: report, don't hang the pool
+        return path_str, "", [f"execution failed: {type(err).__name__}: {err}"], time.perf_counter() - start
+    problems = finish(nb)
+    return path_str, nbformat.writes(nb), problems, time.perf_counter() - start
+
+
+def source_line(path: Path, cell_index) -> str:
+    """' at <source>:<line>' for cell ``cell_index`` of the generated notebook ``path``."""
+    src = nbsource.source_of(path)
+    if src is None or cell_index is None:
+        return ""
+    if cell_index == 0:
+        return " in the generated setup cell"
+    lang = next(lang for p, lang, _ in nbsource.targets(src) if p == path.resolve())
+    lines = [c.line for c in nbsource.parse(src) if c.kind == "code" or c.lang == lang]
+    return f" at {src.relative_to(ROOT)}:{lines[cell_index - 1]}" if cell_index - 1 < len(lines) else ""
+
+
+def resolve(paths: list[str]) -> list[Path]:
+    """Sources named by the arguments (source files, generated notebooks or folders); all by default."""
+    if not paths:
+        return nbsource.all_sources()
+    found: list[Path] = []
+    for arg in paths:
+        p = (Path.cwd() / arg).resolve()
+        if p.is_dir():
+            inside = [s for s in nbsource.all_sources() if p in s.parents or
+                      any(p == t.parent or p in t.parents for t, _, _ in nbsource.targets(s))]
+            if not inside:
+                raise SystemExit(f"{arg}: no notebook sources there or generated there")
+            found += inside
+        elif p.suffix == ".md":
+            if not p.exists():
+                raise SystemExit(f"{arg}: no such source")
+            found.append(p)
+        elif p.suffix == ".ipynb":
+            src = nbsource.source_of(p)
+            if src is None:
+                raise SystemExit(f"{arg}: no source in chapters/src or exercises/src makes this notebook")
+            found.append(src)
+        else:
+            raise SystemExit(f"{arg}: expected a .md source, a generated .ipynb or a folder")
+    return list(dict.fromkeys(found))
+
+
+def generate(sources: list[Path]) -> dict[Path, nbformat.NotebookNode]:
+    url = nbsource.repository_url()
+    out: dict[Path, nbformat.NotebookNode] = {}
+    errors = []
+    for src in sources:
+        try:
+            out.update(nbsource.notebooks_for(src, url=url))
+        except SourceError as err:
+            errors.append(str(err))
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        raise SystemExit(1)
+    return out
+
+
+def check(sources: list[Path]) -> int:
+    """0 if every stored notebook matches its source (and every stored notebook has one)."""
+    expected = generate(sources)
+    bad = []
+    for path, nb in expected.items():
+        rel = path.relative_to(ROOT)
+        if not path.exists():
+            bad.append(f"{rel}: missing (run: python3 make.py notebooks {nbsource.source_of(path).relative_to(ROOT)})")
+            continue
+        stored = nbformat.read(path, as_version=4)
+        want, have = nbsource.structure(nb), nbsource.structure(stored)
+        if want != have or stored.metadata.get("actlab") != nb.metadata.get("actlab"):
+            first = next((i for i, (a, b) in enumerate(zip(want, have)) if a != b), min(len(want), len(have)))
+            bad.append(f"{rel}: out of date with its source from cell {first} "
+                       f"(run: python3 make.py notebooks {rel})")
+    if len(sources) == len(nbsource.all_sources()):
+        for folder in ("chapters/ko", "chapters/en", "exercises/ko", "exercises/en",
+                       "exercises/solutions/ko", "exercises/solutions/en"):
+            for nb_path in sorted((ROOT / folder).glob("*.ipynb")):
+                if nb_path.resolve() not in expected:
+                    bad.append(f"{nb_path.relative_to(ROOT)}: no source makes this notebook")
+    for line in bad:
+        print(line, file=sys.stderr)
+    print(f"checked {len(expected)} notebooks from {len(sources)} sources: "
+          f"{'all in sync' if not bad else f'{len(bad)} problem(s)'}")
+    return 1 if bad else 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="*", help="sources, generated notebooks or folders (default: all)")
+    parser.add_argument("--check", action="store_true", help="compare stored notebooks with their sources")
+    parser.add_argument("--no-execute", action="store_true", help="write notebooks without running them")
+    parser.add_argument("-j", "--jobs", type=int, default=WORKERS, help="notebooks run at once (default 2)")
+    args = parser.parse_args(argv)
+    sources = resolve(args.paths)
+    if args.check:
+        return check(sources)
+    notebooks = generate(sources)
+    if args.no_execute:
+        for path, nb in notebooks.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, path)
+            print(f"wrote {path.relative_to(ROOT)} (not executed)")
+        return 0
+    failed = 0
+    # spawn, not fork: each worker starts clean (no inherited zmq/asyncio state from the parent)
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(execute, str(path), nbformat.writes(nb)) for path, nb in notebooks.items()]
+        for fut in as_completed(futures):
+            path_str, text, problems, seconds = fut.result()
+            rel = Path(path_str).relative_to(ROOT)
+            if not text:
+                failed += 1
+                where = source_line(Path(path_str), problems[-1]) if len(problems) > 1 else ""
+                print(f"FAILED {rel} ({seconds:.1f} s){where}\n{problems[0]}", file=sys.stderr)
+                continue
+            Path(path_str).write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+            print(f"wrote {rel} ({seconds:.1f} s)")
+            for p in problems:
+                print(f"  WARNING {rel}: {p}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
