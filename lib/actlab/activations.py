@@ -28,7 +28,8 @@ the conditioning near their own zeros, where any formula loses relative accuracy
 
 Speed: every kernel is branch-free NumPy with ``out=`` (no ``np.where`` on data-dependent masks,
 which costs more than all the arithmetic), and peaks at the result plus at most one temporary
-the size of the input (exact GELU, computed in float64 for accuracy, excepted). See
+the size of the input (exact GELU, computed in float64 for accuracy, works block by block and
+peaks at the result plus a few small blocks). See
 ``benchmarks/bench_activations.py``.
 """
 from __future__ import annotations
@@ -384,15 +385,28 @@ def _gauss_parts(a, tail_scale=False):
     return h, t
 
 
+_GELU_CHUNK = 1 << 16  # elements per block: float64 temporaries stay small (and cache-friendly)
+
+
 def _gelu_exact(x, derivative=False):
-    """x Phi(x), or its derivative, in float64 (cast back by the caller), a few ulp everywhere.
+    """x Phi(x), or its derivative, in the dtype of x, a few ulp everywhere.
 
     Branch-free through Phi(x) = 1 - Phi(-|x|) for x >= 0:
     gelu(x) = max(x, 0) - |x| Phi(-|x|), gelu'(x) = w if x < 0 else 1 - w with
-    w = Phi(-|x|) - |x| phi(x). Elements below -35, whose results are at most 1e-264, are
-    recomputed with E scaled by e^600 so that a subnormal result is rounded only once.
+    w = Phi(-|x|) - |x| phi(x). Computed in float64, block by block, so the peak memory is
+    the result plus a few blocks whatever the input size and dtype.
     """
-    xd = x.astype(np.float64, copy=False)
+    flat = x.reshape(-1)
+    out = np.empty(flat.shape, x.dtype)
+    for start in range(0, flat.size, _GELU_CHUNK):
+        block = flat[start:start + _GELU_CHUNK]
+        out[start:start + _GELU_CHUNK] = _gelu_exact_block(block.astype(np.float64), derivative)
+    return out.reshape(x.shape)
+
+
+def _gelu_exact_block(xd, derivative):
+    """One float64 block. Elements below -35, whose results are at most 1e-264, are recomputed
+    with E scaled by e^600 so that a subnormal result is rounded only once."""
     a = np.abs(xd)
     np.minimum(a, 40.0, out=a)  # Phi(-40) underflows; NaN stays NaN
     result = _gelu_from_parts(xd, a, *_gauss_parts(a), derivative)
