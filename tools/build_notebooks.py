@@ -79,15 +79,13 @@ def execute(path_str: str, nb_json: str) -> tuple[str, str, list[str], float]:
     path = Path(path_str)
     nb = nbformat.reads(nb_json, as_version=4)
     path.parent.mkdir(parents=True, exist_ok=True)
-    os.environ.clear()
-    os.environ.update(kernel_env())
     # store_widget_state stays on: nbclient 0.11's output-widget hook fails without it; the
     # state is dropped again in finish().
     client = NotebookClient(nb, timeout=TIMEOUT, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     try:
-        client.execute(cwd=str(path.parent))
+        client.execute(cwd=str(path.parent), env=kernel_env())
     except CellExecutionError as err:
         cell_index = next((i for i, c in enumerate(nb.cells) for o in c.get("outputs", [])
                            if o.get("output_type") == "error"), None)
@@ -155,11 +153,12 @@ def generate(sources: list[Path]) -> dict[Path, nbformat.NotebookNode]:
 def check(sources: list[Path]) -> int:
     """0 if every stored notebook matches its source (and every stored notebook has one)."""
     expected = generate(sources)
+    origin = {path: src for src in sources for path, _, _ in nbsource.targets(src)}
     bad = []
     for path, nb in expected.items():
         rel = path.relative_to(ROOT)
         if not path.exists():
-            bad.append(f"{rel}: missing (run: python3 make.py notebooks {nbsource.source_of(path).relative_to(ROOT)})")
+            bad.append(f"{rel}: missing (run: python3 make.py notebooks {origin[path].relative_to(ROOT)})")
             continue
         stored = nbformat.read(path, as_version=4)
         want, have = nbsource.structure(nb), nbsource.structure(stored)

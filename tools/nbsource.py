@@ -307,11 +307,12 @@ def notebooks_for(src: Path, url: str | None = None) -> dict[Path, nbformat.Note
             for path, lang, student in targets(src)}
 
 
-def all_sources(root: Path = ROOT) -> list[Path]:
+def all_sources(root: Path | None = None) -> list[Path]:
+    root = root or ROOT
     return sorted((root / "chapters" / "src").glob("*.md")) + sorted((root / "exercises" / "src").glob("*.md"))
 
 
-def source_of(notebook: Path, root: Path = ROOT) -> Path | None:
+def source_of(notebook: Path, root: Path | None = None) -> Path | None:
     """The source a generated notebook comes from, or None."""
     notebook = Path(notebook).resolve()
     for src in all_sources(root):

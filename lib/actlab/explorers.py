@@ -144,11 +144,14 @@ def _render(draw, target, values, panels, size):
     if target is None:
         result = draw(**values)
         fig = result if hasattr(result, "savefig") else getattr(result, "figure", None) or plt.gcf()
+    elif target == "fig":  # an empty figure: draw() lays out its own axes
+        fig = plt.figure(figsize=size or plt.rcParams["figure.figsize"])
+        result = draw(fig, **values)
     else:
         fig, axes = plotting.new_figure(*panels, size=size)
-        result = draw(fig if target == "fig" else axes, **values)
-        if hasattr(result, "savefig"):
-            fig = result
+        result = draw(axes, **values)
+    if target is not None and hasattr(result, "savefig"):
+        fig = result
     plt.close(fig)
     return fig
 

@@ -1,0 +1,81 @@
+"""Helpers for the notebook tests: which notebooks exist, their twins, their prose and outputs."""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import nbsource  # noqa: E402
+
+#: Folders holding generated notebooks, as (Korean folder, English folder).
+TWIN_FOLDERS = [("chapters/ko", "chapters/en"), ("exercises/ko", "exercises/en"),
+                ("exercises/solutions/ko", "exercises/solutions/en")]
+
+HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def notebooks() -> list[Path]:
+    return sorted(p for pair in TWIN_FOLDERS for folder in pair for p in (ROOT / folder).glob("*.ipynb"))
+
+
+def twin_pairs() -> list[tuple[Path, Path]]:
+    """(ko, en) paths, including pairs where one side is missing (the test reports it)."""
+    pairs = []
+    for ko, en in TWIN_FOLDERS:
+        names = sorted({p.name for p in (ROOT / ko).glob("*.ipynb")} | {p.name for p in (ROOT / en).glob("*.ipynb")})
+        pairs += [(ROOT / ko / n, ROOT / en / n) for n in names]
+    return pairs
+
+
+def lang_of(path: Path) -> str:
+    return "ko" if path.parent.name == "ko" else "en"
+
+
+def rel(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def prose(markdown: str, *, inline_math: bool = True) -> str:
+    """Markdown without what is not prose: fenced code, display math, inline code, link targets, URLs,
+    HTML tags; inline math too unless ``inline_math`` (``$\\sigma'(0) = 0.25$`` states a number)."""
+    text = re.sub(r"^(```|~~~).*?^\1", " ", markdown, flags=re.S | re.M)
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
+    text = re.sub(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", " ", text, flags=re.S)
+    if not inline_math:
+        text = re.sub(r"\$[^$\n]+\$", " ", text)
+    text = re.sub(r"`[^`\n]*`", " ", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"<[^>\n]+>", " ", text)
+    return text
+
+
+def output_texts(nb) -> list[str]:
+    """Every textual output of a notebook (streams, text/plain, text/markdown, text/html, errors)."""
+    texts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                texts.append(out.get("text", ""))
+            elif out.get("output_type") == "error":
+                texts.append("\n".join(out.get("traceback", [])))
+            else:
+                data = out.get("data", {})
+                for key in ("text/plain", "text/markdown", "text/html", "text/latex"):
+                    if key in data:
+                        texts.append(data[key] if isinstance(data[key], str) else "".join(data[key]))
+    return texts
+
+
+def has_image(cell) -> bool:
+    return any(key.startswith("image/") for out in cell.get("outputs", []) for key in out.get("data", {}))

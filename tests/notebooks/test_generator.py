@@ -1,0 +1,206 @@
+"""tools/nbsource.py and tools/build_notebooks.py: parsing, errors with file:line, twins, stubs, alt
+text, and one end-to-end run (generate -> execute -> nbval passes) on tests/notebooks/data/sample.md."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import build_notebooks
+import nbsource
+from nbcheck import ROOT
+
+SAMPLE = Path(__file__).parent / "data" / "sample.md"
+URL = "https://github.com/example/course"
+
+
+def write(tmp_path, text, kind="chapters", name="01_t.md") -> Path:
+    path = tmp_path / kind / "src" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_sample_parses_into_cells_with_roles_and_alt_text():
+    cells = nbsource.parse(SAMPLE)
+    kinds = [(c.kind, c.lang or c.role) for c in cells]
+    assert kinds == [("md", "ko"), ("md", "en"), ("code", "plain"), ("code", "plain"), ("md", "ko"), ("md", "en"),
+                     ("code", "explorer"), ("code", "plain"), ("code", "volatile")]
+    figure = cells[3]
+    assert figure.alt == {"ko": "리키 ReLU와 그 도함수의 그래프입니다.", "en": "Leaky ReLU and its derivative."}
+    assert "%%" not in figure.source and figure.source.startswith("plotting.plot_activation")
+    assert cells[3].line == 18
+
+
+def test_build_makes_twins_with_setup_cell_tags_alt_and_stable_ids():
+    cells = nbsource.parse(SAMPLE)
+    ko = nbsource.build(cells, "ko", stem="sample", url=URL)
+    en = nbsource.build(cells, "en", stem="sample", url=URL)
+    assert ko.cells[0].source == nbsource.setup_source("ko", URL)
+    assert 'actlab.notebook.setup("en")' in en.cells[0].source and f"git+{URL}" in en.cells[0].source
+    code = lambda nb: [(c.source, c.metadata.get("tags")) for c in nb.cells[1:] if c.cell_type == "code"]  # noqa: E731
+    assert code(ko) == code(en)
+    md = [c.source for c in ko.cells if c.cell_type == "markdown"]
+    assert md[0].startswith("# 예제") and len(md) == 2
+    explorer = next(c for c in ko.cells if "explorer" in c.metadata.get("tags", []))
+    assert {"nbval-ignore-output", "remove-output"} <= set(explorer.metadata["tags"])
+    volatile = ko.cells[-1]
+    assert "nbval-ignore-output" in volatile.metadata["tags"] and "remove-output" not in volatile.metadata["tags"]
+    figure = ko.cells[3]
+    assert figure.metadata["mystnb"] == {"image": {"alt": "리키 ReLU와 그 도함수의 그래프입니다."}}
+    assert en.cells[3].metadata["mystnb"]["image"]["alt"] == "Leaky ReLU and its derivative."
+    again = nbsource.build(cells, "ko", stem="sample", url=URL)
+    assert [c.id for c in again.cells] == [c.id for c in ko.cells]
+    assert len({c.id for c in ko.cells}) == len(ko.cells)
+    nbformat.validate(ko)
+    assert ko.metadata["kernelspec"]["name"] == "python3" and ko.metadata["language_info"]["name"] == "python"
+    assert ko.metadata["actlab"]["lang"] == "ko"
+
+
+EXERCISE = """%% md ko
+# 과제
+%% md en
+# Exercise
+%% code solution
+def f(x):
+    \"\"\"Doc.\"\"\"
+    ### BEGIN SOLUTION
+    y = x + 1
+    return y
+    ### END SOLUTION
+
+
+def g(x):
+    ### BEGIN SOLUTION
+    return 2 * x
+    ### END SOLUTION
+%% code check
+print("check")
+"""
+
+
+def test_exercise_sources_give_answer_key_and_student_notebooks(tmp_path):
+    src = write(tmp_path, EXERCISE, kind="exercises", name="ex09_t.md")
+    out = nbsource.notebooks_for(src, url=URL)
+    base = tmp_path / "exercises"
+    assert set(out) == {base / "solutions" / "ko" / "ex09_t.ipynb", base / "solutions" / "en" / "ex09_t.ipynb",
+                        base / "ko" / "ex09_t.ipynb", base / "en" / "ex09_t.ipynb"}
+    key = out[base / "solutions" / "en" / "ex09_t.ipynb"].cells[2].source
+    assert "y = x + 1" in key and "BEGIN SOLUTION" not in key
+    student_ko = out[base / "ko" / "ex09_t.ipynb"].cells[2].source
+    student_en = out[base / "en" / "ex09_t.ipynb"].cells[2].source
+    assert "y = x + 1" not in student_ko and '"""Doc."""' in student_ko
+    assert "    raise NotImplementedError  # 여기에 코드를 작성하세요" in student_ko
+    assert student_en.count("    raise NotImplementedError  # write your code here") == 2
+    compile(student_en, "student", "exec")
+    assert out[base / "ko" / "ex09_t.ipynb"].cells[3].metadata["tags"] == ["check"]
+
+
+@pytest.mark.parametrize("text,line,message", [
+    ("%% md ko\nhi\n%% mdd en\nx\n", 3, "unknown marker"),
+    ("%% md fr\nbonjour\n", 1, "'ko' or 'en'"),
+    ("%% code explorre\nx = 1\n", 1, "unknown code cell kind 'explorre'"),
+    ("%% code explorer\nex\n%% md ko\n텍스트\n", 1, "followed by its static twin"),
+    ("%% code explorer\nex\n", 1, "the file ends"),
+    ("%% code solution\nx = 1\n", 1, "exercises only"),
+    ("stray text\n%% code\nx = 1\n", 1, "before the first marker"),
+    ("%% md ko\n%% alt ko: 그림\n", 2, "inside a code cell"),
+    ("%% code\nplot()\n%% alt ko: 그림\n", 1, "not for ['en']"),
+    ("%% code\nplot()\n%% alt de: Bild\n%% alt en: x\n", 3, "'ko' or 'en'"),
+    ("%% code\n\n%% md ko\n글\n", 1, "empty code cell"),
+    ("%% code\nx = 1\n### BEGIN SOLUTION\n", 1, "use '%% code solution'"),
+])
+def test_bad_chapter_sources_fail_with_file_and_line(tmp_path, text, line, message):
+    src = write(tmp_path, text)
+    with pytest.raises(nbsource.SourceError) as err:
+        nbsource.parse(src)
+    assert f"01_t.md:{line}:" in str(err.value)
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize("text,line,message", [
+    ("%% code solution\ndef f():\n    return 1\n", 1, "at least one"),
+    ("%% code solution\ndef f():\n    ### BEGIN SOLUTION\n    return 1\n", 1, "without '### END SOLUTION'"),
+    ("%% code solution\ndef f():\n    ### END SOLUTION\n", 3, "without '### BEGIN SOLUTION'"),
+])
+def test_bad_solution_regions_fail_with_file_and_line(tmp_path, text, line, message):
+    src = write(tmp_path, text, kind="exercises", name="ex01_t.md")
+    with pytest.raises(nbsource.SourceError) as err:
+        nbsource.parse(src)
+    assert f"ex01_t.md:{line}:" in str(err.value) and message in str(err.value)
+
+
+def test_repository_url_comes_from_config():
+    assert nbsource.repository_url() == "https://github.com/actlab-course/activation-functions"
+
+
+def test_check_mode_reports_a_notebook_out_of_date(tmp_path, monkeypatch, capsys):
+    """--check regenerates in memory and compares cells, tags and alt text with the stored notebook."""
+    root = tmp_path
+    (root / "_config.yml").write_text(f"repository:\n  url: {URL}\n")
+    src = write(root, SAMPLE.read_text(encoding="utf-8"), name="sample.md")
+    monkeypatch.setattr(nbsource, "ROOT", root)
+    monkeypatch.setattr(build_notebooks, "ROOT", root)
+    monkeypatch.setattr(nbsource, "repository_url", lambda root=root: URL)
+    for path, nb in nbsource.notebooks_for(src, url=URL).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, path)
+    assert build_notebooks.check([src]) == 0
+    ko = root / "chapters" / "ko" / "sample.ipynb"
+    nb = nbformat.read(ko, as_version=4)
+    nb.cells[3].source += "\nprint('edited by hand')"
+    nbformat.write(nb, ko)
+    assert build_notebooks.check([src]) == 1
+    assert "chapters/ko/sample.ipynb: out of date with its source from cell 3" in capsys.readouterr().err
+    (root / "chapters" / "en" / "sample.ipynb").unlink()
+    assert build_notebooks.check([src]) == 1
+    assert "missing" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    """The sample generated and executed as `make.py notebooks` does (fresh kernel, own folder as cwd)."""
+    root = tmp_path_factory.mktemp("e2e")
+    src = root / "chapters" / "src" / "sample.md"
+    src.parent.mkdir(parents=True)
+    shutil.copy(SAMPLE, src)
+    paths = {}
+    for path, nb in nbsource.notebooks_for(src, url=URL).items():
+        path_str, text, problems, _ = build_notebooks.execute(str(path), nbformat.writes(nb))
+        assert text, problems
+        assert not problems, problems
+        Path(path_str).write_text(text, encoding="utf-8")
+        paths[path.parent.name] = path
+    return paths
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_executed_sample_has_svg_figures_no_widget_state_and_no_timing(executed, lang):
+    nb = nbformat.read(executed[lang], as_version=4)
+    raw = json.loads(executed[lang].read_text(encoding="utf-8"))
+    assert "widgets" not in raw["metadata"]
+    assert "execution" not in json.dumps([c["metadata"] for c in raw["cells"]])
+    by_tag = {t: c for c in nb.cells for t in c.metadata.get("tags", [])}
+    assert by_tag["explorer"].outputs == []
+    assert by_tag["volatile"].outputs and by_tag["volatile"].outputs[0]["name"] == "stdout"
+    figure = nb.cells[3]
+    svgs = [o["data"]["image/svg+xml"] for o in figure.outputs if "image/svg+xml" in o.get("data", {})]
+    assert len(svgs) == 1 and len(figure.outputs) == 1, "one SVG, no Figure repr (the ';' is honoured)"
+    assert "<dc:date>" not in svgs[0]
+    assert ("ActlabGothic-" in svgs[0]) == (lang == "ko"), "Hangul legend only in the Korean twin"
+    assert "slope at 0: 0.25" in nb.cells[2].outputs[0]["text"]
+    twin = nb.cells[-2]
+    assert any("image/svg+xml" in o.get("data", {}) for o in twin.outputs)
+
+
+def test_nbval_passes_on_the_executed_sample(executed):
+    """The stored outputs (figures included) are what a fresh kernel produces, as nbval checks them."""
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-c", "pytest.ini", str(executed["ko"]),
+                             str(executed["en"])], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "12 passed" in result.stdout, result.stdout[-500:]
