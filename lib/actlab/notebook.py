@@ -46,7 +46,10 @@ def _inline_svg(shell) -> None:
     # Order matters: activating the inline backend resets some rcParams (InlineBackend.rc),
     # so the course style is applied after it.
     shell.run_line_magic("matplotlib", "inline")
-    from matplotlib_inline.backend_inline import set_matplotlib_formats
+    try:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # matplotlib-inline older than 0.1.3: IPython's (deprecated) copy
+        from IPython.display import set_matplotlib_formats
 
     from .plotting import SVG_METADATA
 

@@ -18,6 +18,10 @@ minus sign U+2212, and DejaVu Sans has no Hangul. With ``font.family = ["DejaVu 
 "ActlabGothic"]`` matplotlib (>= 3.6) takes each glyph from the first family that has it, so tick
 labels such as "−2" come from DejaVu and Korean labels from the bundled face. Figures are SVG with
 text drawn as paths (``svg.fonttype = "path"``), so readers need no font at all.
+
+Keep Hangul outside ``$...$``: mathtext has no font fallback, so ``"$x$의 값"`` draws boxes (and
+logs "does not have a glyph", which the notebook tests catch). Write ``"x₁의 값"`` or put the math
+in a separate label. The subset has no Hanja.
 """
 from __future__ import annotations
 
