@@ -6,7 +6,7 @@
 >>> ACTIVATIONS["relu"].name_ko
 'ReLU'
 
-Submodules are imported when needed (``from actlab import nn, plotting``), so importing the
+Submodules are imported when needed (``from actlab import network, plotting``), so importing the
 package stays cheap: the grader and the activations never load matplotlib.
 """
 from .activations import *  # noqa: F401,F403  (every elementwise function by name)
@@ -29,7 +29,12 @@ __all__ = [
 _LAZY_SUBMODULES = {
     "notebook", "plotting", "explorers", "layers", "losses", "optimizers", "initializers", "network",
     "training", "datasets", "gradcheck", "exercises", "grade", "sparsity", "gradflow", "summary",
+    "linear", "xor", "softmax_plots", "sparsity_plots", "maxout_plots", "gradient_plots",
 }
+
+
+def __dir__():
+    return sorted(set(globals()) | _LAZY_SUBMODULES)
 
 
 def __getattr__(name):
