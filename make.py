@@ -18,7 +18,6 @@ import os
 import shutil
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -36,18 +35,50 @@ def run(*cmd, check=True, **kw) -> int:
     return subprocess.run([str(c) for c in cmd], check=check, **kw).returncode
 
 
+def python_version(python) -> str | None:
+    """``"3.12"`` for a working interpreter, None for a missing one or a pyenv shim that refuses to run."""
+    try:
+        out = subprocess.run([str(python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                             capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def base_python() -> tuple[str, str]:
+    """The interpreter for .venv: the version in runtime.txt when the machine has it, else this one.
+
+    runtime.txt is what Binder runs and matches Colab's Python, so tests run on it wherever possible;
+    any Python 3.11+ still works (the notebooks' stored outputs do not depend on the minor version).
+    """
+    here = "%d.%d" % sys.version_info[:2]
+    wanted = (ROOT / "runtime.txt").read_text().strip().removeprefix("python-")
+    if wanted == here:
+        return sys.executable, here
+    candidates = [shutil.which(f"python{wanted}"), f"/usr/bin/python{wanted}", f"/usr/local/bin/python{wanted}",
+                  *sorted(Path("/root/.pyenv/versions").glob(f"{wanted}*/bin/python{wanted}")),
+                  *sorted(Path.home().glob(f".pyenv/versions/{wanted}*/bin/python{wanted}"))]
+    for candidate in filter(None, candidates):
+        if python_version(candidate) == wanted:
+            return str(candidate), wanted
+    say(f"runtime.txt asks for Python {wanted}, not found here; using this Python {here}")
+    return sys.executable, here
+
+
 def ensure_venv(requirements: str) -> None:
     """Create .venv and install ``requirements`` into it unless the same files are installed already."""
     if sys.version_info < (3, 11):
         sys.exit(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}); run make.py with python3.11+")
+    python, version = base_python()
     files = [ROOT / requirements, ROOT / "requirements.txt", ROOT / "pyproject.toml"]
-    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files) + sys.version.encode()).hexdigest()
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files) + version.encode()).hexdigest()
     stamp = VENV / f".installed-{Path(requirements).stem}"
     if stamp.exists() and stamp.read_text() == digest and PY.exists():
         return
-    if not PY.exists():
-        say(f"creating {VENV.name} with Python {sys.version.split()[0]}")
-        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    if not PY.exists() or python_version(PY) != version:
+        say(f"creating {VENV.name} with Python {version} ({python})")
+        shutil.rmtree(VENV, ignore_errors=True)
+        subprocess.run([python, "-m", "venv", str(VENV)], check=True)
     run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", ROOT / requirements)
     stamp.write_text(digest)
 
