@@ -388,7 +388,7 @@ def _softmax_draw(logits):
         p = softmax(z / temperature)
         ax.bar(np.arange(z.size), p, color=plotting.COLORS[: z.size] if z.size <= len(plotting.COLORS) else None)
         ax.set_ylim(0, 1)
-        ax.set_xticks(np.arange(z.size), [f"{v:g}" for v in z])
+        ax.set_xticks(np.arange(z.size), [f"{v:g}".replace("-", "\u2212") for v in z])  # U+2212 as on numeric ticks
         ax.set_xlabel(f"{MESSAGES('class')} ({MESSAGES('logit')})")
         ax.set_ylabel(MESSAGES("probability"))
         ax.set_title(MESSAGES("softmax_title", t=temperature))

@@ -124,6 +124,12 @@ def test_static_twins_draw_one_titled_panel_per_setting(lang):
     actlab.set_language("ko")
 
 
+def test_softmax_twin_writes_negative_logits_with_a_real_minus_sign():
+    fig = explorers.softmax_temperature_twin(logits=(1.0, -1.0), temperatures=(1.0,))
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels == ["1", "\u22121"]
+
+
 def test_static_twin_from_an_explorer_and_from_a_grid():
     ex = explorers.activation_explorer("elu")
     fig = ex.static_twin([{"alpha": 0.5}, {"alpha": 2.0}])
