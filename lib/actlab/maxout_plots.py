@@ -60,7 +60,7 @@ MESSAGES = Messages({
     "bound": {"ko": "h²/4 = 1/k²", "en": "h²/4 = 1/k²"},
     "error_title": {"ko": "x²의 접선 근사: 최대 오차", "en": "tangent fit of x²: max error"},
     "error_axis": {"ko": "[−1, 1]에서의 최대 오차", "en": "max error on [−1, 1]"},
-    "explorer_title": {"ko": "k = {k}, s = {s:g}: 최대 오차 {err:.3f}", "en": "k = {k}, s = {s:g}: max error {err:.3f}"},
+    "explorer_title": {"ko": "k = {k}, s = {s:g}: 최대 오차 {err:.4f}", "en": "k = {k}, s = {s:g}: max error {err:.4f}"},
     "network": {"ko": "신경망", "en": "network"},
     "params": {"ko": "파라미터", "en": "parameters"},
     "loss": {"ko": "손실", "en": "loss"},
@@ -184,8 +184,8 @@ def square_tangent_error(points, low: float = -1.0, high: float = 1.0) -> float:
     """Exact max over ``[low, high]`` of :math:`x^2 - \\max_j(\\text{tangent at } t_j)`.
 
     The gap at ``x`` is :math:`\\min_j (x - t_j)^2`, so the largest gap is the square of the largest
-    distance from a point of the interval to its nearest tangent point: half the widest space between
-    neighbouring points, or the distance from an end of the interval to the outermost point.
+    distance from a point of the interval to its nearest tangent point, reached at an end of the
+    interval or halfway between two neighbouring points (points outside the interval count too).
 
     >>> square_tangent_error([-0.5, 0.5])      # middle: 0.5² ; ends: 0.5²
     0.25
@@ -194,11 +194,10 @@ def square_tangent_error(points, low: float = -1.0, high: float = 1.0) -> float:
     if t.size == 0:
         raise ValueError("points must not be empty")
     low, high = _interval(low, high)
-    inside = t[(t >= low) & (t <= high)]
-    candidates = [abs(low - t).min(), abs(high - t).min()]
-    if inside.size > 1:
-        candidates.append(np.max(np.diff(inside)) / 2)
-    return float(max(candidates) ** 2)
+    # the distance to the nearest point is largest at an end or halfway between neighbouring points
+    mids = (t[1:] + t[:-1]) / 2
+    xs = np.concatenate([[low, high], mids[(mids > low) & (mids < high)]])
+    return float(np.max(np.min(np.abs(xs[:, None] - t[None, :]), axis=1)) ** 2)
 
 
 def tangent_error_bound(k: int, low: float = -1.0, high: float = 1.0) -> float:
@@ -359,14 +358,15 @@ def plot_unit(w, b, x=None, *, ax=None, target=None, title: str | None = None, l
     if title is not None:
         ax.set_title(title)
     if legend:
-        ax.legend(loc="upper center", fontsize=8)
+        ax.legend(loc="best", fontsize=8)
     return fig
 
 
-def plot_units(units, x=None, *, targets=None, titles=None, ncols: int = 3, ylim=None,
+def plot_units(units, x=None, *, xs=None, targets=None, titles=None, ncols: int = 3, ylim=None,
                size: tuple[float, float] | None = None):
     """A row (or grid) of :func:`plot_unit` panels; ``units`` is a list of ``(w, b)``, ``targets`` and
-    ``titles`` one per unit (or None). One legend, in the first panel."""
+    ``titles`` one per unit (or None). ``x`` is shared by every panel, or ``xs`` gives one grid per
+    panel. One legend, in the first panel."""
     from . import plotting
 
     units = list(units)
@@ -377,6 +377,11 @@ def plot_units(units, x=None, *, targets=None, titles=None, ncols: int = 3, ylim
     titles = [None] * n if titles is None else list(titles)
     if len(targets) != n or len(titles) != n:
         raise ValueError(f"targets and titles must have one entry per unit ({n})")
+    if xs is not None and x is not None:
+        raise ValueError("give x (one grid for every panel) or xs (one per panel), not both")
+    xs = [x] * n if xs is None else list(xs)
+    if len(xs) != n:
+        raise ValueError(f"xs must have one grid per unit ({n}), got {len(xs)}")
     if not isinstance(ncols, (int, np.integer)) or ncols < 1:
         raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
     ncols = min(int(ncols), n)
@@ -387,7 +392,7 @@ def plot_units(units, x=None, *, targets=None, titles=None, ncols: int = 3, ylim
             ax.set_visible(False)
             continue
         w, b = units[i]
-        plot_unit(w, b, x, ax=ax, target=targets[i], title=titles[i], legend=(i == 0), ylim=ylim)
+        plot_unit(w, b, xs[i], ax=ax, target=targets[i], title=titles[i], legend=(i == 0), ylim=ylim)
         if i % ncols:
             ax.set_ylabel("")
     return fig
@@ -412,6 +417,9 @@ def plot_error_vs_k(ks, errors, *, ax=None):
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xticks(ks, [str(k) for k in ks])
+    ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+             if 0.5 * errors.min() <= t <= 2 * errors.max()]
+    ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
     ax.minorticks_off()
     ax.set_xlabel(MESSAGES("pieces_k"))
     ax.set_ylabel(MESSAGES("error_axis"))
@@ -420,7 +428,7 @@ def plot_error_vs_k(ks, errors, *, ax=None):
     return fig
 
 
-def plot_boundaries(results: dict, X, y, *, resolution: int = 81):
+def plot_boundaries(results: dict, X, y, *, resolution: int = 41):
     """The decision boundary of every network of :func:`train_networks`, side by side."""
     from . import plotting
     from .network import accuracy
