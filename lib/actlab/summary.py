@@ -58,10 +58,11 @@ MESSAGES = Messages({
     "activation": {"ko": "활성화 함수", "en": "activation"},
     "loss": {"ko": "손실", "en": "loss"},
     "accuracy": {"ko": "정확도", "en": "accuracy"},
-    "acc_range": {"ko": "정확도 범위", "en": "accuracy range"},
+    "loss_range": {"ko": "손실 범위", "en": "loss range"},
     "grad_ratio": {"ko": "‖∇W1‖/‖∇W{last}‖ (시작)", "en": "‖∇W1‖/‖∇W{last}‖ (start)"},
-    "hidden_caption": {"ko": "은닉층 {hidden}, 시드 {seeds}개의 평균 (손실·정확도는 {epochs} 에포크 뒤)",
-                       "en": "hidden layers {hidden}, mean over {seeds} seeds (loss and accuracy after {epochs} epochs)"},
+    "hidden_caption": {"ko": "은닉층 {hidden}, Adam(학습률 {lr:g}, 미니배치 {batch_size}), {epochs} 에포크 뒤, 시드 {seeds}개의 평균",
+                       "en": "hidden layers {hidden}, Adam (learning rate {lr:g}, mini-batches of {batch_size}), "
+                             "after {epochs} epochs, mean over {seeds} seeds"},
     "epoch": {"ko": "에포크", "en": "epoch"},
     "train_loss": {"ko": "학습 손실 (시드 평균, 로그 눈금)", "en": "training loss (mean over seeds, log scale)"},
 })
@@ -175,13 +176,16 @@ HIDDEN_CHOICES = ("relu", "leaky_relu", "gelu", "silu", "tanh", "sigmoid")
 
 @dataclass(frozen=True)
 class HiddenResult:
-    """One hidden activation's runs (settings: ``hidden`` widths, ``epochs``, ``seeds``): one final
+    """One hidden activation's runs (settings: ``hidden`` widths, ``epochs``, ``lr``, ``batch_size``,
+    ``seeds``): one final
     loss and accuracy per seed, the gradient ratio at initialisation (mean over seeds) and the
     training loss per epoch (mean over seeds; entry 0 is before training)."""
 
     name: str
     hidden: tuple[int, ...]
     epochs: int
+    lr: float
+    batch_size: int
     seeds: tuple[int, ...]
     loss: tuple[float, ...]
     accuracy: tuple[float, ...]
@@ -257,7 +261,7 @@ def compare_hidden(names=HIDDEN_CHOICES, *, data=None, hidden=(16, 16, 16, 16), 
             losses.append(float(history.loss[-1]))
             accuracies.append(float(history.accuracy[-1]))
             curves.append([start, *history.loss])
-        results[name] = HiddenResult(name, hidden, epochs, seeds, tuple(losses), tuple(accuracies), float(np.mean(ratios)),
+        results[name] = HiddenResult(name, hidden, epochs, lr, batch_size, seeds, tuple(losses), tuple(accuracies), float(np.mean(ratios)),
                                      tuple(float(v) for v in np.mean(curves, axis=0)))
     return results
 
@@ -275,7 +279,7 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 def hidden_table(results, lang: str | None = None) -> str:
     """:func:`compare_hidden`'s results as an aligned text table, best mean loss first.
 
-    Columns: activation, mean final loss (3 decimals), mean accuracy and its range over the seeds
+    Columns: activation, mean final loss and its range over the seeds (3 decimals), mean accuracy
     (2 decimals), and the first/last hidden-layer gradient ratio at initialisation (2 significant digits).
     """
     if not isinstance(results, dict) or not results or \
@@ -284,15 +288,15 @@ def hidden_table(results, lang: str | None = None) -> str:
     lang = lang or get_language()
     first = next(iter(results.values()))
     last = len(first.hidden)
-    header = [MESSAGES("activation", lang=lang), MESSAGES("loss", lang=lang), MESSAGES("accuracy", lang=lang),
-              MESSAGES("acc_range", lang=lang), MESSAGES("grad_ratio", lang=lang, last=last)]
+    header = [MESSAGES("activation", lang=lang), MESSAGES("loss", lang=lang), MESSAGES("loss_range", lang=lang),
+              MESSAGES("accuracy", lang=lang), MESSAGES("grad_ratio", lang=lang, last=last)]
     rows = []
     for r in sorted(results.values(), key=lambda r: r.mean_loss):
-        rows.append([ACTIVATIONS[r.name].label(lang), f"{r.mean_loss:.3f}", f"{r.mean_accuracy:.2f}",
-                     f"{min(r.accuracy):.2f}–{max(r.accuracy):.2f}", f"{r.grad_ratio:.2g}"])
+        rows.append([ACTIVATIONS[r.name].label(lang), f"{r.mean_loss:.3f}", f"{min(r.loss):.3f}–{max(r.loss):.3f}",
+                     f"{r.mean_accuracy:.2f}", f"{r.grad_ratio:.2g}"])
     widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = [MESSAGES("hidden_caption", lang=lang, hidden=list(first.hidden), seeds=len(first.seeds),
-                      epochs=first.epochs)]
+                      epochs=first.epochs, lr=first.lr, batch_size=first.batch_size)]
     for row in [header, *rows]:
         lines.append("  ".join(_pad(c, w, right=i > 0) for i, (c, w) in enumerate(zip(row, widths))).rstrip())
     return "\n".join(lines)

@@ -108,6 +108,7 @@ def test_comparison_is_deterministic_and_complete(small_comparison):
         assert isinstance(r, HiddenResult) and r.name == name
         assert len(r.loss) == len(r.accuracy) == 2 and len(r.curve) == 21
         assert r.hidden == (16, 16, 16, 16) and r.epochs == 20 and r.seeds == (0, 1)
+        assert r.lr == 0.01 and r.batch_size == 64
         assert r.curve[-1] == pytest.approx(r.mean_loss)
         assert all(0 <= a <= 1 for a in r.accuracy)
 
@@ -131,13 +132,14 @@ def test_other_data_and_sizes():
 def test_hidden_table_is_sorted_by_loss_and_in_the_language(small_comparison, lang):
     text = hidden_table(small_comparison, lang=lang)
     lines = text.splitlines()
-    assert "20" in lines[0] and "[16, 16, 16, 16]" in lines[0]
+    assert "20" in lines[0] and "[16, 16, 16, 16]" in lines[0] and "0.01" in lines[0] and "64" in lines[0]
     body = lines[2:]
     assert len(body) == 3
     order = sorted(small_comparison.values(), key=lambda r: r.mean_loss)
     for line, r in zip(body, order):
         assert line.startswith(ACTIVATIONS[r.name].label(lang))
         assert f"{r.mean_loss:.3f}" in line and f"{r.mean_accuracy:.2f}" in line and f"{r.grad_ratio:.2g}" in line
+        assert f"{min(r.loss):.3f}–{max(r.loss):.3f}" in line
     assert ("손실" in lines[1]) == (lang == "ko")
     assert "‖∇W1‖/‖∇W4‖" in lines[1]
 
