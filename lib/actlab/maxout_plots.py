@@ -14,7 +14,7 @@ the slopes ``w`` and the offsets ``b`` of its pieces :math:`p_j(x) = w_j x + b_j
 * :func:`fit_unit` -- train a single unit by gradient descent (it leaves pieces unused: see the chapter).
 * :func:`train_networks`, :func:`network_table`, :func:`plot_boundaries` -- Maxout and ReLU networks side
   by side on a toy data set.
-* :func:`plot_unit`, :func:`plot_units`, :func:`plot_error_vs_k` -- the figures;
+* :func:`plot_unit`, :func:`plot_units`, :func:`plot_trained_vs_tangents`, :func:`plot_error_vs_k` -- the figures;
   :func:`tangent_explorer` and :func:`tangent_twin` -- the explorer (pieces ``k``, spread of the tangent
   points) and its static twin.
 
@@ -39,6 +39,7 @@ from .maxout import maxout, maxout_argmax
 __all__ = ["pieces", "unit", "winners", "as_layer", "tangent_points", "tangents", "square_tangents",
            "square_tangent_error", "tangent_error_bound", "max_error", "convex_fit_lower_bound",
            "fit_unit", "unit_of", "train_networks", "network_table", "plot_unit", "plot_units",
+           "plot_trained_vs_tangents",
            "plot_error_vs_k", "plot_boundaries", "tangent_explorer", "tangent_twin",
            "EXPLORER_K", "EXPLORER_SPREAD", "MESSAGES"]
 
@@ -61,6 +62,8 @@ MESSAGES = Messages({
     "error_title": {"ko": "x²의 접선 근사: 최대 오차", "en": "tangent fit of x²: max error"},
     "error_axis": {"ko": "[−1, 1]에서의 최대 오차", "en": "max error on [−1, 1]"},
     "explorer_title": {"ko": "k = {k}, s = {s:g}: 최대 오차 {err:.4f}", "en": "k = {k}, s = {s:g}: max error {err:.4f}"},
+    "trained": {"ko": "x², k = {k}: 학습한 유닛", "en": "x², k = {k}: trained unit"},
+    "tangent_unit": {"ko": "x², k = {k}: 접선 유닛", "en": "x², k = {k}: tangent unit"},
     "network": {"ko": "신경망", "en": "network"},
     "params": {"ko": "파라미터", "en": "parameters"},
     "loss": {"ko": "손실", "en": "loss"},
@@ -396,6 +399,13 @@ def plot_units(units, x=None, *, xs=None, targets=None, titles=None, ncols: int 
         if i % ncols:
             ax.set_ylabel("")
     return fig
+
+
+def plot_trained_vs_tangents(w, b):
+    """Two panels on [-1, 1]: a unit trained on x² (``w``, ``b``) beside the tangent unit with as many pieces."""
+    w, b = _slopes_offsets(w, b)
+    return plot_units([(w, b), square_tangents(w.size)], targets=[np.square] * 2, ylim=(-1.1, 1.15),
+                      titles=[MESSAGES("trained", k=w.size), MESSAGES("tangent_unit", k=w.size)])
 
 
 def plot_error_vs_k(ks, errors, *, ax=None):

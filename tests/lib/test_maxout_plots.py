@@ -344,3 +344,14 @@ def test_explorer_redraws_and_the_twin_shows_every_setting():
     assert titles[4] == "k = 8, s = 1: max error 0.0156"
     with pytest.raises(ValueError, match="k must be in"):
         mp.tangent_twin((2, 12))
+
+
+def test_trained_and_tangent_units_side_by_side_in_both_languages():
+    w, b = np.array([1.0, -1.0, 0.0]), np.array([-0.5, -0.5, 0.0])
+    fig = mp.plot_trained_vs_tangents(w, b)
+    assert [ax.get_title() for ax in fig.axes] == ["x², k = 3: 학습한 유닛", "x², k = 3: 접선 유닛"]
+    x, h = fig.axes[1].lines[3].get_data()           # 3 pieces, then the maximum
+    np.testing.assert_allclose(h, mp.unit(x, *mp.square_tangents(3)))
+    actlab.set_language("en")
+    fig = mp.plot_trained_vs_tangents(w, b)
+    assert [ax.get_title() for ax in fig.axes] == ["x², k = 3: trained unit", "x², k = 3: tangent unit"]
