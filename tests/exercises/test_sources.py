@@ -48,7 +48,7 @@ def test_both_languages_have_the_same_sections(exercise_id):
     ko_text = "\n".join(md["ko"])
     assert re.search("[가-힣]", ko_text) and not re.search("[가-힣]", "\n".join(md["en"]))
     assert "NumPy만 사용합니다" in ko_text and "Use NumPy only" in "\n".join(md["en"])
-    assert "숨겨진 검사(hidden check)" in ko_text and "hidden" in "\n".join(md["en"])
+    assert "숨은 검사(hidden check)" in ko_text and "hidden" in "\n".join(md["en"])
 
 
 def test_the_answer_key_is_kept_out_of_the_site_and_the_package():
