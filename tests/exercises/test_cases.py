@@ -224,6 +224,20 @@ def test_feedback_for_results_of_the_wrong_kind(returned, needle_en, needle_ko):
     assert needle_en in verdict.text("en") and needle_ko in verdict.text("ko")
 
 
+@pytest.mark.parametrize("returned,needle_en,needle_ko", [
+    (0.66, "the value is outside the tolerance: expected 0.65, got 0.66.", "값이 허용 오차를 벗어났습니다: 기댓값 0.65, 실제값 0.66."),
+    (float("nan"), "the result is NaN or infinity (expected 0.65, got nan).", "결과가 NaN 또는 무한대입니다 (기댓값 0.65, 실제값 nan)."),
+], ids=["wrong", "nan"])
+def test_a_wrong_number_is_reported_without_an_empty_index(returned, needle_en, needle_ko):
+    """A function that returns one number: no "at index ()" in the feedback."""
+    case = next(c for c in exercises.get("ex05").public_cases() if c.function == "sparsity")
+    assert np.ndim(case.expected) == 0 and float(case.expected) == 0.65
+    verdict = case.check(returned)
+    en, ko = verdict.text("en"), verdict.text("ko")
+    assert needle_en in en and needle_ko in ko, (en, ko)
+    assert "()" not in en.split("problem:")[1] and "()" not in ko.split("문제:")[1]
+
+
 def test_dtype_feedback():
     case = next(c for c in exercises.get("ex02").public_cases() if c.id == "sigmoid/float32")
     verdict = case.check(np.zeros(3))

@@ -90,3 +90,62 @@ def test_untagged_check_cell_runs():
 def test_invalid(data):
     with pytest.raises(InvalidNotebook):
         read_submission(data)
+
+
+def _without_ids(text: str) -> bytes:
+    import json
+
+    raw = json.loads(text)
+    for cell in raw["cells"]:
+        cell.pop("id", None)
+    return json.dumps(raw).encode()
+
+
+def test_cells_without_ids_are_read_without_a_warning():
+    """Jupyter before 2021 wrote no cell ids: nbformat warns on stderr for each such notebook."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sub = read_submission(_without_ids(notebook(["x = 1"], lang="en")))
+    assert [src for _, src in sub.cells] == ["x = 1"] and sub.lang == "en"
+    assert not caught, [str(w.message) for w in caught]
+
+
+@pytest.mark.parametrize("data, ko, en", [
+    (b"\xff\xfe", "UTF-8 텍스트가 아닙니다", "not UTF-8 text"),
+    (b'{"cells": [', "JSON 형식이 올바르지 않습니다", "not valid JSON"),
+    (b'{"hello": 1}', "Jupyter 노트북이 아닙니다", "not a Jupyter notebook"),
+    (b'{"nbformat": 5, "cells": []}', "지원하지 않는 노트북 형식", "unsupported nbformat 5"),
+    (b'{"nbformat": 4, "nbformat_minor": 5, "cells": 3, "metadata": {}}', "노트북 구조가 올바르지 않습니다", "not a valid notebook"),
+], ids=["utf8", "json", "no-cells", "nbformat", "schema"])
+def test_why_a_file_is_not_a_notebook_is_said_in_both_languages(data, ko, en):
+    with pytest.raises(InvalidNotebook) as info:
+        read_submission(data)
+    assert ko in info.value.text("ko") and en in info.value.text("en") and en in str(info.value)
+
+
+@pytest.mark.parametrize("lang, needle", [("ko", "노트북 파일로 읽을 수 없습니다: JSON 형식이 올바르지 않습니다"),
+                                          ("en", "not a notebook the grader can read: not valid JSON")],
+                         ids=["ko", "en"])
+def test_a_broken_notebook_gets_feedback_in_its_own_language(lang, needle):
+    """A notebook cut short still holds its setup cell: its language is read from the raw text."""
+    from actlab.grade import Settings, load_exercise
+    from actlab.grade.core import grade_submission
+
+    from grader_notebooks import FAKE, GOOD
+
+    text = notebook(GOOD, lang=lang)
+    cut = text[: text.index("def double")].encode()
+    result = grade_submission(load_exercise(FAKE, 0), "s", cut, Settings())
+    assert result.row["status"] == "invalid" and needle in result.row["feedback"], result.row
+    assert needle in result.feedback
+    assert ("점수: 0 / 8" if lang == "ko" else "Score: 0 / 8") in result.feedback
+
+
+def test_korean_grader_messages_avoid_hedged_particles():
+    """이(가), (으)로 and the like read as machine text; the messages are phrased to need none."""
+    from actlab.grade.feedback import MESSAGES
+
+    hedged = [key for key in MESSAGES.keys() if "이(가)" in MESSAGES(key, lang="ko") or "(으)로" in MESSAGES(key, lang="ko")]
+    assert not hedged

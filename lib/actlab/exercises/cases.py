@@ -62,6 +62,10 @@ MESSAGES = Messages({
                "en": "{count} value(s) outside the tolerance; the worst at index {index}: expected {expected}, got {actual}."},
     "nan": {"ko": "결과에 NaN 또는 무한대가 있습니다 (위치 {index}: 기댓값 {expected}, 실제값 {actual}).",
             "en": "the result holds NaN or infinity (index {index}: expected {expected}, got {actual})."},
+    "values_scalar": {"ko": "값이 허용 오차를 벗어났습니다: 기댓값 {expected}, 실제값 {actual}.",
+                      "en": "the value is outside the tolerance: expected {expected}, got {actual}."},
+    "nan_scalar": {"ko": "결과가 NaN 또는 무한대입니다 (기댓값 {expected}, 실제값 {actual}).",
+                   "en": "the result is NaN or infinity (expected {expected}, got {actual})."},
     "exception": {"ko": "함수가 예외({type})를 일으켰습니다. 실제값 줄의 메시지를 읽어 보세요.",
                   "en": "the function raised {type}; read its message on the actual line."},
     "fp_error": {"ko": "NumPy 부동소수점 오류({message}): 검사는 오버플로(overflow), 잘못된 연산, 0으로 나누기를 오류로 다룹니다. "
@@ -287,8 +291,9 @@ class Case:
             if not bad.any():
                 return None
             index = np.unravel_index(int(np.argmax(bad)), bad.shape) if bad.ndim else ()
-            return "values", {"count": int(bad.sum()), "index": _index(index),
-                              "expected": _scalar(exp[index]), "actual": _scalar(arr[index])}, False, None
+            return "values" if bad.ndim else "values_scalar", {
+                "count": int(bad.sum()), "index": _index(index),
+                "expected": _scalar(exp[index]), "actual": _scalar(arr[index])}, False, None
         a64 = arr.astype(np.float64)
         e64 = exp.astype(np.float64)
         with np.errstate(all="ignore"):
@@ -301,12 +306,13 @@ class Case:
         nonfinite = bad & ~np.isfinite(a64)
         if nonfinite.any():
             index = np.unravel_index(int(np.argmax(nonfinite)), bad.shape) if bad.ndim else ()
-            return "nan", {"index": _index(index), "expected": _scalar(exp[index]),
-                           "actual": _scalar(arr[index])}, True, None
+            return "nan" if bad.ndim else "nan_scalar", {"index": _index(index), "expected": _scalar(exp[index]),
+                                                         "actual": _scalar(arr[index])}, True, None
         score = np.where(bad, np.nan_to_num(diff, nan=np.inf), -1.0)
         index = np.unravel_index(int(np.argmax(score)), bad.shape) if bad.ndim else ()
-        return "values", {"count": int(bad.sum()), "index": _index(index), "expected": _scalar(exp[index]),
-                          "actual": _scalar(arr[index])}, True, None
+        return "values" if bad.ndim else "values_scalar", {
+            "count": int(bad.sum()), "index": _index(index), "expected": _scalar(exp[index]),
+            "actual": _scalar(arr[index])}, True, None
 
     # -- messages ------------------------------------------------------------------------------
     def label(self) -> str:

@@ -25,7 +25,7 @@ import numpy as np
 
 from . import runner
 from .feedback import MESSAGES, number
-from .notebook import InvalidNotebook, read_submission
+from .notebook import InvalidNotebook, read_submission, sniff_language
 from .sandbox import Limits, hidden_dirs, run_child, slot_uids
 from .screen import screen
 
@@ -143,16 +143,19 @@ def _delegation_text(lang, function, info):
 
 
 def grade_submission(ex: Exercise, sid: str, data: bytes | None, settings: Settings,
-                     uid=None, hide=(), read_error: str | None = None) -> Result:
+                     uid=None, hide=(), read_error: InvalidNotebook | str | None = None) -> Result:
     """Grade one notebook's bytes: never raises for anything the submission does."""
     lim = settings.limits
     lang = settings.lang or "ko"
     try:
+        if isinstance(read_error, InvalidNotebook):
+            raise read_error
         if read_error:
-            raise InvalidNotebook(read_error)
+            raise InvalidNotebook("invalid_unreadable", error=str(read_error))
         sub = read_submission(data)
     except InvalidNotebook as err:
-        text = MESSAGES("invalid", lang=lang, reason=str(err))
+        lang = settings.lang or sniff_language(data) or "ko"
+        text = MESSAGES("invalid", lang=lang, reason=err.text(lang))
         row = _row(sid, ex, 0.0, "invalid", text, {f: (0.0, 0) for f in ex.functions})
         lines = [MESSAGES("header", lang=lang, exercise=ex.name, title=ex.title.get(lang, ex.name)),
                  MESSAGES("submission", lang=lang, sid=sid),
@@ -476,9 +479,9 @@ def grade_batch(exercise, paths, out, *, workers=None, seed=DEFAULT_SEED, settin
             with open(path, "rb") as fh:
                 data = fh.read(MAX_NOTEBOOK_BYTES + 1)
             if len(data) > MAX_NOTEBOOK_BYTES:
-                err = f"larger than {MAX_NOTEBOOK_BYTES >> 20} MB"
+                err = InvalidNotebook("invalid_too_large", mb=MAX_NOTEBOOK_BYTES >> 20)
         except OSError as e:
-            err = f"cannot read the file ({e.strerror or e})"
+            err = InvalidNotebook("invalid_unreadable", error=e.strerror or e)
         sha = hashlib.sha256(data or b"").hexdigest() if err is None else "unreadable"
         entry = journal.get(sid, sha)
         if entry is not None:

@@ -19,9 +19,24 @@ MESSAGES = Messages({
     "internal": {"ko": "채점 도구 자체의 오류로 채점하지 못했습니다 ({error}). 다시 실행하면 이 제출물을 다시 채점합니다.",
                  "en": "the grader itself failed on this submission ({error}); running again grades it again."},
     "invalid": {"ko": "노트북 파일로 읽을 수 없습니다: {reason}", "en": "not a notebook the grader can read: {reason}"},
+    # why (InvalidNotebook's keys); a parser's own message stays as it is, in English
+    "invalid_utf8": {"ko": "UTF-8 텍스트가 아닙니다 ({start}번째 바이트: {reason})",
+                     "en": "not UTF-8 text ({reason} at byte {start})"},
+    "invalid_json": {"ko": "JSON 형식이 올바르지 않습니다 ({line}번째 줄, {column}번째 열: {message}). "
+                           "파일이 잘렸거나 텍스트 편집기로 고친 것일 수 있습니다. Jupyter나 Colab에서 다시 저장해 제출하세요",
+                     "en": "not valid JSON (line {line}, column {column}: {message}); the file may be cut short or "
+                           "hand-edited: save it again from Jupyter or Colab and hand it in again"},
+    "invalid_no_cells": {"ko": "JSON이지만 Jupyter 노트북이 아닙니다 (셀이 없습니다)",
+                         "en": "JSON, but not a Jupyter notebook (no cells)"},
+    "invalid_nbformat": {"ko": "지원하지 않는 노트북 형식 nbformat {version}입니다 (4여야 합니다)",
+                         "en": "unsupported nbformat {version} (expected 4)"},
+    "invalid_schema": {"ko": "노트북 구조가 올바르지 않습니다 ({type}: {message})",
+                       "en": "not a valid notebook ({type}: {message})"},
+    "invalid_too_large": {"ko": "파일이 {mb} MB보다 큽니다", "en": "larger than {mb} MB"},
+    "invalid_unreadable": {"ko": "파일을 읽을 수 없습니다 ({error})", "en": "cannot read the file ({error})"},
     "exit": {"ko": "채점이 끝나기 전에 프로세스가 스스로 끝났습니다 (종료 코드 {code}: sys.exit, os._exit 등)",
              "en": "the process ended itself before grading finished (exit code {code}: sys.exit, os._exit, ...)"},
-    "signal": {"ko": "채점이 끝나기 전에 프로세스가 신호 {signal}(으)로 끝났습니다 (스스로 종료했거나 메모리 제한 {memory} MB에 걸렸을 수 있습니다)",
+    "signal": {"ko": "채점이 끝나기 전에 프로세스가 신호({signal})를 받고 끝났습니다 (스스로 종료했거나 메모리 제한 {memory} MB에 걸렸을 수 있습니다)",
                "en": "the process was ended by signal {signal} before grading finished (it killed itself, or hit the memory limit of {memory} MB)"},
     "memory": {"ko": "메모리 제한 {memory} MB를 넘었습니다 (MemoryError)",
                "en": "the memory limit of {memory} MB was exceeded (MemoryError)"},
@@ -37,18 +52,18 @@ MESSAGES = Messages({
     "not_run": {"ko": "✗ {label}: 이 검사를 실행하기 전에 프로세스가 끝났습니다.",
                 "en": "✗ {label}: the process ended before this check ran."},
     "delegation_module": {
-        "ko": "`{function}`이(가) {what}을(를) 사용합니다 ({where}). 채점하는 함수는 "
+        "ko": "`{function}` 함수가 {what}에 계산을 맡깁니다 ({where}). 채점하는 함수는 "
               "actlab, scipy, torch에 맡기지 않고 직접 계산해야 하므로 이 함수의 검사는 모두 0점입니다.",
         "en": "`{function}` uses {what} ({where}). A graded function must compute its result "
               "itself, without actlab, scipy or torch, so every check of this function scores 0."},
     "delegation_dynamic": {
-        "ko": "`{function}`이(가) 모듈이나 이름을 동적으로 불러옵니다 ({what}, {where}). actlab, "
+        "ko": "`{function}` 함수가 모듈이나 이름을 동적으로 불러옵니다 ({what}, {where}). actlab, "
               "scipy, torch에 맡기는 길을 막으려고 채점하는 함수에서는 이를 허용하지 않으므로 이 함수의 검사는 모두 0점입니다.",
         "en": "`{function}` imports or looks up names dynamically ({what}, {where}). To rule out "
               "delegating to actlab, scipy or torch this is not allowed in a graded function, so every "
               "check of this function scores 0."},
     "delegation_runtime": {
-        "ko": "`{function}`이(가) 실행 중에 {what}을(를) 호출했습니다. 채점하는 함수는 직접 계산해야 하므로 "
+        "ko": "`{function}` 함수가 실행 중에 {what}에 계산을 맡기려 했습니다. 채점하는 함수는 직접 계산해야 하므로 "
               "이 함수의 검사는 모두 0점입니다.",
         "en": "`{function}` called {what} while running. A graded function must compute its result itself, "
               "so every check of this function scores 0."},

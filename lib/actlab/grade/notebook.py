@@ -13,13 +13,34 @@ import re
 from dataclasses import dataclass, field
 
 from ..i18n import LANGUAGES
+from .feedback import MESSAGES
 
 _SETUP = re.compile(r"google\.colab|notebook\.setup\s*\(|set_language\s*\(")
 _LANG = re.compile(r"""(?:notebook\.setup|setup|set_language)\s*\(\s*(?:lang\s*=\s*)?["'](ko|en)["']""")
 
 
+_RAW_LANG = re.compile(r"""(?:notebook\.setup|set_language)\s*\(\s*(?:lang\s*=\s*)?\\?["'](ko|en)\\?["']""")
+
+
 class InvalidNotebook(ValueError):
-    """The file is not a notebook the grader can read; the message says why."""
+    """The file is not a notebook the grader can read. ``key`` names the reason in the feedback
+    catalogue (``invalid_json``, ...); :meth:`text` gives it in either language, ``str()`` in English."""
+
+    def __init__(self, key: str, **fields):
+        self.key, self.fields = key, fields
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        return MESSAGES(self.key, lang=lang, **self.fields)
+
+
+def sniff_language(data: bytes | None) -> str | None:
+    """The language of a file that is not a readable notebook, from its setup call if one is
+    still in it (a notebook cut short or hand-edited keeps its first cell): "ko", "en" or None."""
+    if not data:
+        return None
+    found = _RAW_LANG.search(data[: 1 << 20].decode("utf-8", "replace"))
+    return found.group(1) if found else None
 
 
 @dataclass
@@ -61,6 +82,22 @@ def to_python(source: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _fill_missing_ids(raw: dict) -> bool:
+    """Give cells without an id one (Jupyter before 2021 wrote none; nbformat would warn on stderr
+    for each such notebook, and will one day refuse them). True if anything changed."""
+    if raw.get("nbformat") != 4 or not isinstance(raw.get("nbformat_minor"), int) or raw["nbformat_minor"] < 5:
+        return False
+    cells = raw.get("cells")
+    if not isinstance(cells, list):
+        return False
+    changed = False
+    for i, cell in enumerate(cells):
+        if isinstance(cell, dict) and "id" not in cell:
+            cell["id"] = f"actlab-grade-{i}"
+            changed = True
+    return changed
+
+
 def read_submission(data: bytes) -> Submission:
     """Parse and validate ``data`` (the notebook file's bytes); raise InvalidNotebook if it is not one."""
     import nbformat
@@ -68,22 +105,25 @@ def read_submission(data: bytes) -> Submission:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise InvalidNotebook(f"not UTF-8 text ({err.reason} at byte {err.start})") from None
+        raise InvalidNotebook("invalid_utf8", reason=err.reason, start=err.start) from None
     try:
         raw = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InvalidNotebook(f"not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
+    except (json.JSONDecodeError, RecursionError) as err:
+        line, col, msg = getattr(err, "lineno", "?"), getattr(err, "colno", "?"), getattr(err, "msg", str(err))
+        raise InvalidNotebook("invalid_json", line=line, column=col, message=msg) from None
     if not isinstance(raw, dict) or "cells" not in raw and "worksheets" not in raw:
-        raise InvalidNotebook("JSON, but not a Jupyter notebook (no cells)")
+        raise InvalidNotebook("invalid_no_cells")
     major = raw.get("nbformat")
     if major not in (3, 4):
-        raise InvalidNotebook(f"unsupported nbformat {major!r} (expected 4)")
+        raise InvalidNotebook("invalid_nbformat", version=repr(major)[:20])
+    if _fill_missing_ids(raw):
+        text = json.dumps(raw)
     try:
         nb = nbformat.reads(text, as_version=4)
         nbformat.validate(nb)
     except Exception as err:  # noqa: BLE001 - nbformat raises several kinds
         message = " ".join(str(err).split())[:200]
-        raise InvalidNotebook(f"not a valid notebook ({type(err).__name__}: {message})") from None
+        raise InvalidNotebook("invalid_schema", type=type(err).__name__, message=message) from None
 
     sub = Submission()
     meta = nb.metadata if isinstance(nb.metadata, dict) else {}
