@@ -29,7 +29,7 @@ from .notebook import InvalidNotebook, read_submission, sniff_language
 from .sandbox import Limits, hidden_dirs, run_child, slot_uids
 from .screen import screen
 
-VERSION = "1"  # bump when a change to the grader could change a row: old journal rows are then ignored
+VERSION = "2"  # bump when a change to the grader could change a row: old journal rows are then ignored
 DEFAULT_SEED = 0
 COLUMNS = ("submission", "exercise", "score", "max_score", "status", "feedback", "functions")
 STATUSES = ("ok", "error", "timeout", "invalid")
