@@ -36,7 +36,11 @@ def maxout(z, k, axis=-1):
     array([1., 3.])
     """
     arr, g, axis = _groups(z, k, axis)
-    return np.moveaxis(np.max(g, axis=-1), -1, axis)
+    # k elementwise maxima of strided slices: np.max over a short last axis is 2-8x slower
+    out = g[..., 0].copy()
+    for j in range(1, g.shape[-1]):
+        np.maximum(out, g[..., j], out=out)
+    return np.moveaxis(out, -1, axis)
 
 
 def maxout_argmax(z, k, axis=-1):
