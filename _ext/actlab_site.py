@@ -10,7 +10,11 @@ extension makes every page behave as a page of its own language:
 * While a page is written (body and template), the gettext catalogues of Sphinx and the themes are
   swapped for that page's language: Korean (Sphinx's own catalogue, plus the pydata theme strings it
   lacks, ``KO_THEME_STRINGS``) or English (no translation). Admonition titles, the search box,
-  "previous / next", "On this page" and the launch-button labels therefore follow the page.
+  "previous / next", "On this page" and the launch-button labels therefore follow the page; three
+  templates of sphinx-book-theme that hard-code English (sidebar toggles, the navigation's label) are
+  overridden in ``templates/`` with translatable strings.
+* The previous / next links stay in the page's language (the toc runs on from the last Korean page
+  to the English landing page; a reader should not be led across).
 * ``<html lang>``, the site title, the logo/home link, the search page (``search`` or ``search_en``)
   and the sidebar (only the parts of the page's language) are set per page, and the header gets a
   link to the twin page (``actlab-language-switch.html``), plus ``<link rel="alternate" hreflang>``.
@@ -68,6 +72,12 @@ KO_THEME_STRINGS = {
     "Announcement": "알림",
     "Site navigation": "사이트 탐색",
     "Search": "검색",
+    "Version warning": "버전 경고",
+    "© Copyright %(copyright)s.": "© 저작권 %(copyright)s.",
+    # Hard-coded in English by sphinx-book-theme; _ext/templates/ has its three templates with _().
+    "Toggle primary sidebar": "전체 목차 열고 닫기",
+    "Toggle secondary sidebar": "이 페이지의 목차 열고 닫기",
+    "Main": "전체 목차",
 }
 # sphinx-book-theme's Korean catalogue lacks some strings and gets others wrong ("By" -> "으로").
 KO_BOOKTHEME_STRINGS = {
@@ -169,7 +179,9 @@ class _Interface:
 
 
 def _on_config_inited(app: Sphinx, config) -> None:
-    config.templates_path = [*config.templates_path, str(HERE / "templates")]
+    # First, so that the copies of the book theme's templates in _ext/templates (their English-only
+    # strings made translatable) are found before the theme's own.
+    config.templates_path = [str(HERE / "templates"), *config.templates_path]
     # Jupyter Book links every .js/.css under _static into every page; vendored libraries are loaded
     # where they are needed (MathJax by mathjax_path), so keep them out of that list.
     config.html_js_files = [f for f in config.html_js_files
@@ -242,6 +254,14 @@ def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
         context["actlab_twin_title"] = SWITCH_TITLE[other]
         context["metatags"] = context.get("metatags", "") + (
             f'\n<link rel="alternate" hreflang="{other}" href="{url}" />')
+
+    # The previous / next links (footer and <link rel>) stay in the page's language: the last Korean
+    # page does not lead on to the English landing page, nor does that page lead back.
+    relations = getattr(app.builder, "relations", {}).get(pagename) or (None, None, None)
+    for key, accesskey, target in (("prev", "P", relations[1]), ("next", "N", relations[2])):
+        if target and page_language(target) != lang:
+            context[key] = None
+            context["rellinks"] = [link for link in context.get("rellinks", []) if link[2] != accesskey]
 
     if lang == "en":
         root_twin = find_twin(app, app.config.root_doc)

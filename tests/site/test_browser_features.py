@@ -3,6 +3,7 @@ buttons, rendered math, Hangul in figures, static twins of the widgets, copy but
 the landing pages and a chapter in each language go to test-artifacts/."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -189,4 +190,26 @@ def test_screenshots(page, site, artifacts, path, shot):
     out = artifacts / f"site-{shot}.png"
     page.screenshot(path=str(out), full_page=False)
     assert out.stat().st_size > 10_000
+    assert page.problems.all() == []
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_math_in_markdown_outputs_is_rendered(page, site, language):
+    """Chapter 10's summary table is a Markdown output with math in its cells: in the browser every
+    formula in it is typeset by MathJax, and no raw $ or \\( is left to read."""
+    def markdown_with_math(name):
+        cells = json.loads((book_dir() / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+        return any("$" in "".join(out["data"]["text/markdown"]) and "|" in "".join(out["data"]["text/markdown"])
+                   for cell in cells for out in cell.get("outputs", []) if "text/markdown" in out.get("data", {}))
+    names = [name for name in NOTEBOOK_PAGES if name.startswith(f"chapters/{language}/") and markdown_with_math(name)]
+    if not names:
+        pytest.skip(f"no {language} chapter has a Markdown table output with math yet")
+    open_page(page, f"{names[0]}.html")
+    table = page.locator(".cell_output table").first
+    assert table.count() == 1, "the Markdown output's table was not rendered as a table"
+    formulas = table.locator(".math").count()
+    assert formulas >= 1
+    assert table.locator(".math mjx-container").count() == formulas
+    text = table.inner_text()
+    assert "$" not in text and "\\(" not in text, text[:200]
     assert page.problems.all() == []

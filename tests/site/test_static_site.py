@@ -2,13 +2,14 @@
 launch buttons that point at its notebook, internal links that resolve, and nothing from a CDN."""
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString
 
 from site_helpers import ROOT, book_config, book_dir, site_html_dir, toc_pages
 
@@ -101,6 +102,97 @@ def test_interface_strings_follow_the_page_language(site, docname):
     else:
         assert skip_link == "Skip to main content"
         assert not page.find("script", src=re.compile("translations.js"))  # Sphinx's Korean JS strings
+
+
+# What may stay as it is on a page of either language: names, file types, key labels, the switch's label.
+LANGUAGE_NEUTRAL = {"Colab", "Binder", ".ipynb", ".pdf", ".md", "Ctrl", "K", "English", "한국어"}
+
+
+def interface_strings(page: BeautifulSoup) -> list[tuple[str, str]]:
+    """The interface a reader sees or hears outside the article: texts and tooltip/label attributes
+    (print-only parts, hidden on screen, the switch, and the lists of page and section titles left out)."""
+    page = BeautifulSoup(str(page), "html.parser")
+    for hidden in page.select("article.bd-article, .onlyprint, script, style, a.actlab-language-switch, "
+                              "head, .bd-sidebar-primary .bd-sidenav, nav.page-toc ul, .prev-next-title"):
+        hidden.decompose()
+    strings = [("text", t.strip()) for t in page.find_all(string=True)
+               if t.strip() and type(t) is NavigableString]
+    for element in page.find_all(True):
+        for attr in ("title", "aria-label", "placeholder", "alt", "data-tooltip"):
+            if element.get(attr):
+                strings.append((attr, element[attr].strip()))
+    return [(kind, text) for kind, text in strings if text not in LANGUAGE_NEUTRAL]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_no_interface_string_is_in_the_other_language(site, lang):
+    """Korean pages: no English-only button tooltip, label or footer; English pages: no Hangul at all
+    outside the article (the table of contents and page titles are the pages' own, not the interface)."""
+    wrong = []
+    for docname in PAGES + ["search", "search_en"]:
+        if language_of(docname) != lang or not (site / f"{docname}.html").exists():
+            continue
+        for kind, text in interface_strings(soup(f"{docname}.html")):
+            hangul = bool(re.search("[가-힣]", text))
+            if (lang == "ko" and not hangul and re.search(r"[A-Za-z]{3,}", text)) or (lang == "en" and hangul):
+                wrong.append(f"{docname}: {kind} {text[:80]!r}")
+    assert not wrong, "\n".join(sorted(set(wrong))[:60])
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_previous_and_next_stay_in_the_page_language(site, lang):
+    """The toc runs on from the last Korean page into the English part: the footer's previous/next
+    links (and <link rel=prev/next>) must not lead a reader across."""
+    pages = [name for name in PAGES if language_of(name) == lang and (site / f"{name}.html").exists()]
+    for docname in pages:
+        page = soup(f"{docname}.html")
+        links = [a["href"] for a in page.select(".prev-next-area a[href]")]
+        links += [link["href"] for link in page.select("link[rel=prev], link[rel=next]")]
+        for href in links:
+            target = (site / docname).parent.joinpath(href.split("#")[0]).resolve()
+            assert language_of(str(target.relative_to(site).with_suffix(""))) == lang, (docname, href)
+    # Each language's pages form one chain: the first has no "previous", the last no "next".
+    first, last = soup(f"{pages[0]}.html"), soup(f"{pages[-1]}.html")
+    assert first.select_one(".prev-next-area a.left-prev") is None, pages[0]
+    assert first.select_one(".prev-next-area a.right-next") is not None, pages[0]
+    assert last.select_one(".prev-next-area a.right-next") is None, pages[-1]
+    assert last.select_one(".prev-next-area a.left-prev") is not None, pages[-1]
+
+
+MARKDOWN_OUTPUT = "text/markdown"
+
+
+def notebook_markdown_outputs(docname: str) -> list[str]:
+    notebook = json.loads((book_dir() / f"{docname}.ipynb").read_text(encoding="utf-8"))
+    return ["".join(output["data"][MARKDOWN_OUTPUT]) if isinstance(output["data"][MARKDOWN_OUTPUT], list)
+            else output["data"][MARKDOWN_OUTPUT]
+            for cell in notebook["cells"] for output in cell.get("outputs", [])
+            if MARKDOWN_OUTPUT in output.get("data", {})]
+
+
+@pytest.mark.parametrize("docname", [name for name in NOTEBOOK_PAGES if notebook_markdown_outputs(name)] or
+                         [pytest.param(None, marks=pytest.mark.skip(reason="no notebook has a Markdown output"))])
+def test_markdown_outputs_render_tables_and_math(site, docname):
+    """IPython.display.Markdown outputs (chapter 10's summary table) are parsed as MyST
+    (nb_render_markdown_format: myst): pipes become a table and $...$ becomes math for MathJax."""
+    if not (site / f"{docname}.html").exists():
+        pytest.fail(f"{docname}.html was not built")
+    outputs = soup(f"{docname}.html").select(".cell_output")
+    for markdown in notebook_markdown_outputs(docname):
+        dollars = len(re.findall(r"(?<!\\)\$", markdown))
+        rows = [line for line in markdown.splitlines() if re.match(r"\s*\|.*\|\s*$", line)]
+        first_cell = re.sub(r"[*_`]", "", rows[0].strip("| ").split("|")[0]).strip() if rows else None
+        matches = [out for out in outputs
+                   if first_cell is None or any(th.get_text(strip=True) == first_cell for th in out.select("th"))]
+        assert matches, f"no rendered output for the Markdown output starting {markdown[:60]!r}"
+        out = matches[0]
+        text = out.get_text()
+        if rows:
+            table = out.select_one("table")
+            assert table is not None and len(table.select("tr")) == len(rows) - 1, "the table was not parsed"
+            assert not re.search(r"\|\s*-{3,}", text), "raw Markdown table syntax in the page"
+        assert len(out.select(".math")) == dollars // 2, "not every $...$ became math"
+        assert "$" not in text, "a raw $ is left in the output"
 
 
 @pytest.mark.parametrize("docname", ["intro", "intro_en", "glossary/ko", "guide/instructor_en"])
