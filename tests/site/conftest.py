@@ -64,15 +64,31 @@ class PageProblems:
         self.failed: list[str] = []
         self.console: list[str] = []
         self.in_flight = 0
+        # Which document (counting main-frame navigations) each request belongs to: leaving a page
+        # aborts what it still loads (a late favicon, say), which is no fault of that page.
+        self.document = 0
+        self.request_document: dict = {}
+        self.aborted_by_leaving: list[tuple[int, str]] = []
+
+    def request_failed(self, request) -> None:
+        failure = request.failure or ""
+        if "ERR_ABORTED" in failure and request.url.startswith("http://127.0.0.1"):
+            self.aborted_by_leaving.append((self.request_document.get(request, self.document),
+                                            f"{request.url} ({failure})"))
+        else:
+            self.failed.append(f"{request.url} ({failure})")
 
     def all(self) -> list[str]:
-        return ([f"blocked (not local): {u}" for u in self.blocked] + [f"failed: {u}" for u in self.failed]
+        # An aborted request counts unless the page that made it has been left since.
+        aborted = [url for document, url in self.aborted_by_leaving if document == self.document]
+        return ([f"blocked (not local): {u}" for u in self.blocked] + [f"failed: {u}" for u in self.failed + aborted]
                 + [f"console: {m}" for m in self.console])
 
     def clear(self) -> None:
         self.blocked.clear()
         self.failed.clear()
         self.console.clear()
+        self.aborted_by_leaving.clear()
 
 
 @pytest.fixture
@@ -92,7 +108,13 @@ def page(browser, server):
     page = context.new_page()
     page.on("console", lambda msg: problems.console.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda err: problems.console.append(f"uncaught: {err}"))
-    page.on("requestfailed", lambda req: problems.failed.append(f"{req.url} ({req.failure})"))
+    page.on("requestfailed", problems.request_failed)
+
+    def navigated(frame):
+        if frame == page.main_frame:
+            problems.document += 1
+    page.on("framenavigated", navigated)
+    page.on("request", lambda req: problems.request_document.__setitem__(req, problems.document))
 
     def count(change):
         def on_event(_):
