@@ -81,6 +81,20 @@ def test_notebooks_exist():
     assert NOTEBOOKS, "no chapter or exercise notebooks found"
 
 
+def test_every_notebook_of_the_book_is_run_here():
+    """The glob above picks up new chapters by itself; this checks it finds exactly the notebooks the
+    book's table of contents lists (chapters 01-10 and the exercises, both languages), no answer key."""
+    import yaml
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    listed = {ROOT / f"{c['file']}.ipynb" for part in toc["parts"] for c in part["chapters"]
+              if c["file"].startswith(("chapters/", "exercises/"))}
+    assert len(listed) == 2 * (10 + 7), sorted(str(p.relative_to(ROOT)) for p in listed)
+    missing = sorted(str(p.relative_to(ROOT)) for p in listed - set(NOTEBOOKS))
+    assert not missing, f"notebooks of the toc that this test would not run: {missing}"
+    assert set(NOTEBOOKS) == listed
+    assert not [p for p in NOTEBOOKS if "solutions" in p.parts]
+
+
 def test_installing_actlab_upgrades_nothing_colab_has(colab):
     before = freeze(colab["py"])
     subprocess.run([colab["py"], "-m", "pip", "install", "-q", colab["env"]["ACTLAB_WHEEL"]], check=True)
