@@ -248,6 +248,21 @@ def test_another_seed_is_another_batch(batch, tmp_path):
     assert seen and seen[0] > 0  # the journal's rows belong to seed 1234: graded again
 
 
+def test_a_changed_grader_does_not_reuse_journal_rows(tmp_path, monkeypatch):
+    """The journal key covers the grader's own code: rows an older grader wrote are graded again."""
+    import actlab.grade.core as core
+    from actlab.grade import load_exercise
+
+    rule = tmp_path / "screen_rule.py"
+    rule.write_text("A = 1\n")
+    monkeypatch.setattr(core, "GRADER_FILES", (*core.GRADER_FILES, rule))
+    before = load_exercise(FAKE, 0).key
+    assert load_exercise(FAKE, 0).key == before
+    rule.write_text("A = 2\n")
+    assert load_exercise(FAKE, 0).key != before
+    assert all(Path(f).is_file() for f in core.GRADER_FILES[:-1])
+
+
 def test_shards_merge_into_the_unsharded_csv(batch, tmp_path):
     """Shards graded from the journal (same rows), merged, equal the whole batch's CSV."""
     journal = Path(str(batch["out"]) + ".journal").read_bytes()

@@ -39,6 +39,15 @@ def flagged(*cells):
     "sigmoid = lambda x: actlab.sigmoid(x)",
     "import actlab\nsigmoid = actlab.sigmoid",
     "def sigmoid(x):\n    return getattr(np, name)(x)",
+    # a copy of the library (a build/ folder, another environment) loaded by path under another name
+    "import importlib.util as u\ns = u.spec_from_file_location('m', p + '/__init__.py', submodule_search_locations=[p])\n"
+    "m = u.module_from_spec(s)\ns.loader.exec_module(m)\ndef sigmoid(x):\n    return m.activations.sigmoid(x)",
+    "from importlib.util import module_from_spec as mfs, spec_from_file_location as sfl\nm = mfs(sfl('m', path))\n"
+    "def sigmoid(x):\n    return m.sigmoid(x)",
+    "from importlib import util\ndef load(p):\n    s = util.spec_from_file_location('m', p)\n    m = util.module_from_spec(s)\n"
+    "    s.loader.exec_module(m)\n    return m\nref = load(path).sigmoid\ndef sigmoid(x):\n    return ref(x)",
+    "import runpy as r\nns = r.run_path(path)\ndef sigmoid(x):\n    return ns['sigmoid'](x)",
+    "import marshal as m, types\nf = types.FunctionType(m.loads(data), {})\ndef sigmoid(x):\n    return f(x)",
 ])
 def test_delegation_is_flagged(code):
     assert "sigmoid" in flagged(code), code
@@ -51,6 +60,8 @@ def test_delegation_is_flagged(code):
     HONEST + "def tanh(x):\n    special = 2.0\n    return np.tanh(x) * special / 2",
     HONEST + "def tanh(x):\n    return getattr(np, 'tanh')(x)",
     "import numpy as np\nfrom math import exp\ndef sigmoid(x):\n    return np.vectorize(lambda v: 1 / (1 + exp(-v)))(x)",
+    HONEST + "import importlib, sys\nimportlib.reload(np)  # at top level, not used by a graded function\n"
+             "def tanh(x):\n    return np.tanh(x) * (1 + sys.float_info.epsilon * 0)",
 ])
 def test_honest_code_is_not_flagged(code):
     assert "sigmoid" not in flagged(code) and "tanh" not in flagged(code)

@@ -29,7 +29,12 @@ from .notebook import InvalidNotebook, read_submission, sniff_language
 from .sandbox import Limits, hidden_dirs, run_child, slot_uids
 from .screen import screen
 
-VERSION = "2"  # bump when a change to the grader could change a row: old journal rows are then ignored
+VERSION = "2"  # part of every journal key, with the grader's own source (below): old rows are then ignored
+# The code that decides a row. Its bytes are part of the journal key, so a changed grader (a
+# new delegation rule, other feedback) never reuses rows an older grader wrote.
+GRADER_FILES = tuple(Path(__file__).with_name(n) for n in (
+    "core.py", "feedback.py", "notebook.py", "runner.py", "sandbox.py", "screen.py")) + (
+    Path(__file__).resolve().parents[1] / "exercises" / "cases.py",)
 DEFAULT_SEED = 0
 COLUMNS = ("submission", "exercise", "score", "max_score", "status", "feedback", "functions")
 STATUSES = ("ok", "error", "timeout", "invalid")
@@ -102,11 +107,18 @@ def load_exercise(spec, seed: int) -> Exercise:
     except (OSError, TypeError, AttributeError):
         source = b""
     digest = hashlib.sha256()
-    for part in (VERSION, name, str(seed), cases_json, source):
+    for part in (VERSION, name, str(seed), cases_json, source, *(_read(f) for f in GRADER_FILES)):
         digest.update(part if isinstance(part, bytes) else part.encode())
         digest.update(b"\0")
     return Exercise(name, module, functions, dict(getattr(module, "TITLE", {"ko": name, "en": name})), cases,
                     set(range(len(public), len(cases))), cases_json, digest.hexdigest()[:16])
+
+
+def _read(path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return b""
 
 
 # -- one submission ------------------------------------------------------------------------

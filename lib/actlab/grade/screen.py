@@ -3,7 +3,8 @@
 A graded function must compute its result itself. One that reaches ``actlab``, ``scipy``
 or ``torch`` - directly, through a module-level alias (``from actlab import sigmoid as s``,
 ``f = torch.sigmoid``), through a helper function or class of the notebook that does, or through
-dynamic imports (``__import__``, ``importlib``, ``sys.modules``, ``exec``/``eval``, a string that
+dynamic imports (``__import__``, ``importlib`` and other loaders under any alias, so also a module
+loaded by path from a copy of a forbidden package; ``sys.modules``, ``exec``/``eval``, a string that
 names one of those modules) - scores 0 for that function.
 
 This is the first of two fences: the child also refuses those modules at run time (a stand-in
@@ -16,6 +17,10 @@ import ast
 import builtins
 
 FORBIDDEN = ("actlab", "scipy", "torch")  # the exercises say: NumPy only, no actlab, scipy or torch
+# Modules that load code by path or by bytes: with them a copy of a forbidden package (a build/
+# folder, another environment) loads under a name no import guard knows. A graded function, or a
+# notebook-level name it uses, that reaches one of them (under any alias) is dynamic loading.
+LOADERS = ("importlib", "runpy", "pkgutil", "zipimport", "imp", "marshal", "pickle")
 DYNAMIC_NAMES = {"__import__", "importlib", "import_module", "exec", "eval", "compile", "__builtins__",
                  "__loader__", "__spec__"}
 _BUILTINS = set(dir(builtins))
@@ -27,6 +32,12 @@ def forbidden(dotted: str) -> str | None:
         if dotted == mod or dotted.startswith(mod + "."):
             return mod
     return None
+
+
+def loader(dotted: str) -> str | None:
+    """The code-loading module ``dotted`` belongs to, if any ("importlib.util.spec_from_file_location")."""
+    root = dotted.split(".")[0]
+    return root if root in LOADERS else None
 
 
 def _chain(node) -> list[str] | None:
@@ -113,7 +124,7 @@ def _direct(node, mod: _Module, known: set[str]):
             for name in names:
                 if forbidden(name):
                     return ("module", forbidden(name) or name, sub), refs
-                if name.split(".")[0] in ("importlib", "sys", "builtins"):
+                if name.split(".")[0] in ("sys", "builtins") or loader(name):
                     return ("dynamic", name, sub), refs
         elif isinstance(sub, ast.Attribute):
             chain = _chain(sub)
@@ -121,11 +132,15 @@ def _direct(node, mod: _Module, known: set[str]):
                 full = ".".join([mod.aliases[chain[0]], *chain[1:]])
                 if forbidden(full):
                     return ("module", full, sub), refs
+                if loader(full):
+                    return ("dynamic", full, sub), refs
             if sub.attr in ("modules", "__import__", "import_module", "__builtins__", "__dict__", "__globals__"):
                 return ("dynamic", sub.attr, sub), refs
         elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.id not in local:
             if sub.id in mod.aliases and forbidden(mod.aliases[sub.id]):
                 return ("module", mod.aliases[sub.id], sub), refs
+            if sub.id in mod.aliases and loader(mod.aliases[sub.id]):
+                return ("dynamic", mod.aliases[sub.id], sub), refs
             if sub.id in DYNAMIC_NAMES or sub.id in ("globals", "vars", "getattr") and _dynamic_getattr(sub, node):
                 return ("dynamic", sub.id, sub), refs
             if mod.star and sub.id not in known and sub.id not in _BUILTINS and sub.id not in mod.aliases:
