@@ -48,6 +48,10 @@ def flagged(*cells):
     "    s.loader.exec_module(m)\n    return m\nref = load(path).sigmoid\ndef sigmoid(x):\n    return ref(x)",
     "import runpy as r\nns = r.run_path(path)\ndef sigmoid(x):\n    return ns['sigmoid'](x)",
     "import marshal as m, types\nf = types.FunctionType(m.loads(data), {})\ndef sigmoid(x):\n    return f(x)",
+    # the import machinery found through the class hierarchy, without naming a module
+    "imp = [c for c in ().__class__.__base__.__subclasses__() if c.__name__ == 'BuiltinImporter'][0]\n"
+    "def sigmoid(x):\n    return imp.load_module('x').f(x)",
+    "def sigmoid(x):\n    return print.__self__.open",
 ])
 def test_delegation_is_flagged(code):
     assert "sigmoid" in flagged(code), code

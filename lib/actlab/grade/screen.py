@@ -23,6 +23,11 @@ FORBIDDEN = ("actlab", "scipy", "torch")  # the exercises say: NumPy only, no ac
 LOADERS = ("importlib", "runpy", "pkgutil", "zipimport", "imp", "marshal", "pickle")
 DYNAMIC_NAMES = {"__import__", "importlib", "import_module", "exec", "eval", "compile", "__builtins__",
                  "__loader__", "__spec__"}
+# Attributes that reach modules or code without naming them: sys.modules, a function's globals, and
+# the class-hierarchy walk (().__class__.__base__.__subclasses__() finds the import machinery).
+DYNAMIC_ATTRS = {"modules", "__import__", "import_module", "__builtins__", "__dict__", "__globals__",
+                 "__subclasses__", "__base__", "__bases__", "__mro__", "__self__", "__code__", "__closure__",
+                 "__getattribute__", "__loader__", "__spec__"}
 _BUILTINS = set(dir(builtins))
 
 
@@ -134,7 +139,7 @@ def _direct(node, mod: _Module, known: set[str]):
                     return ("module", full, sub), refs
                 if loader(full):
                     return ("dynamic", full, sub), refs
-            if sub.attr in ("modules", "__import__", "import_module", "__builtins__", "__dict__", "__globals__"):
+            if sub.attr in DYNAMIC_ATTRS:
                 return ("dynamic", sub.attr, sub), refs
         elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.id not in local:
             if sub.id in mod.aliases and forbidden(mod.aliases[sub.id]):
