@@ -62,3 +62,13 @@ def test_the_answer_key_is_kept_out_of_the_site_and_the_package():
     assert not list((ROOT / "lib").rglob("*.ipynb")) and not list((ROOT / "lib").rglob("ex0*.md"))
     for path in (ROOT / "lib" / "actlab" / "exercises").glob("*.py"):
         assert "### BEGIN SOLUTION" not in path.read_text(encoding="utf-8"), path
+
+
+def test_the_command_that_regenerates_the_notebooks_is_documented_for_instructors():
+    """The answer key and the student notebooks come from exercises/src by one command: the guide says which."""
+    for lang in ("ko", "en"):
+        guide = (ROOT / "guide" / f"instructor_{lang}.md").read_text(encoding="utf-8")
+        assert "python3 make.py notebooks exercises/src/" in guide, lang
+        assert "### BEGIN SOLUTION" in guide and "raise NotImplementedError" in guide, lang
+    make = (ROOT / "make.py").read_text(encoding="utf-8")
+    assert 'add_parser("notebooks"' in make
