@@ -72,3 +72,40 @@ def test_the_command_that_regenerates_the_notebooks_is_documented_for_instructor
         assert "### BEGIN SOLUTION" in guide and "raise NotImplementedError" in guide, lang
     make = (ROOT / "make.py").read_text(encoding="utf-8")
     assert 'add_parser("notebooks"' in make
+
+
+def test_the_built_wheel_and_sdist_hold_no_answer_key(tmp_path):
+    """Build both from a copy of the tracked files (building in the checkout would leave build/ there)."""
+    import shutil
+    import subprocess
+    import sys
+    import tarfile
+    import zipfile
+
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs a git checkout to list the tracked files")
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    src = tmp_path / "src"
+    for name in filter(None, files.decode().split("\0")):
+        if (ROOT / name).is_file():
+            (src / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, src / name)
+    assert (src / "exercises" / "solutions").is_dir()
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    for hook in ("build_wheel", "build_sdist"):  # what pip and `python -m build` call, one process each
+        proc = subprocess.run([sys.executable, "-c", f"import sys\nfrom setuptools import build_meta\n"
+                               f"build_meta.{hook}(sys.argv[1])", str(dist)],
+                              cwd=src, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    wheel, = dist.glob("actlab-*.whl")
+    sdist, = dist.glob("actlab-*.tar.gz")
+    with zipfile.ZipFile(wheel) as zf:
+        in_wheel = zf.namelist()
+    with tarfile.open(sdist) as tf:
+        in_sdist = [m.name.split("/", 1)[-1] for m in tf.getmembers()]
+    for names in (in_wheel, in_sdist):
+        assert any(n.endswith("actlab/grade/core.py") for n in names)
+        leaked = [n for n in names if "solutions" in n or n.endswith(".ipynb") or n.startswith("exercises/")
+                  or "BEGIN SOLUTION" in n]
+        assert not leaked, leaked
