@@ -37,6 +37,7 @@ from .training import Hook
 
 __all__ = ["WIDTH", "DEPTHS", "SHOWN_ACTIVATIONS", "INITS", "EXPLORER_ACTIVATIONS", "EXPLORER_DEPTHS",
            "fmt", "init_label", "flow", "flow_grid", "ratio_table", "layer_table", "init_table",
+           "batch_norm_groups", "compare_table", "TABLE_TITLES",
            "plot_depths", "plot_flows", "StepNorms", "clipping_run", "plot_clipping", "OptimizerRun",
            "optimizer_run", "gradient_explorer", "gradient_twin", "twin_table", "MESSAGES"]
 
@@ -86,6 +87,21 @@ MESSAGES = Messages({
     "update_panel": {"ko": "한 번의 갱신 크기", "en": "size of each update"},
     "loss_panel": {"ko": "손실", "en": "loss"},
     "first_norm": {"ko": "첫 층의 ‖∂L/∂W₁‖", "en": "first layer ‖∂L/∂W₁‖"},
+    "without_bn": {"ko": "배치 정규화 없음", "en": "without batch norm"},
+    "with_bn": {"ko": "배치 정규화", "en": "with batch norm"},
+})
+
+#: Names of the per-layer statistics in table titles (no "log scale" there).
+TABLE_TITLES = Messages({
+    "a_std": {"ko": "출력의 표준편차", "en": "std of the outputs"},
+    "a_mean": {"ko": "출력의 평균", "en": "mean of the outputs"},
+    "z_std": {"ko": "가중합의 표준편차", "en": "std of the weighted sums"},
+    "z_mean": {"ko": "가중합의 평균", "en": "mean of the weighted sums"},
+    "weight_grad_norm": {"ko": "‖∂L/∂W‖", "en": "‖∂L/∂W‖"},
+    "delta_norm": {"ko": "‖∂L/∂z‖", "en": "‖∂L/∂z‖"},
+    "zero_fraction": {"ko": "0인 출력의 비율", "en": "fraction of zero outputs"},
+    "ratio": {"ko": "첫 층 / 마지막 층 기울기 노름", "en": "first-layer / last-layer gradient norm"},
+    "first": {"ko": "첫 층의 ‖∂L/∂W₁‖", "en": "first layer ‖∂L/∂W₁‖"},
 })
 
 
@@ -171,16 +187,26 @@ def _axes_of(grid):
     return list(dict.fromkeys(k[0] for k in grid)), list(dict.fromkeys(k[1] for k in grid))
 
 
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced font: a Hangul syllable takes two."""
+    return len(text) + sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
+
+
+def _pad(text: str, width: int, left: bool = False) -> str:
+    fill = " " * max(0, width - _width(text))
+    return text + fill if left else fill + text
+
+
 def _table(corner: str, columns, rows) -> str:
-    """Plain text, right-aligned columns; ``rows`` are ``(label, [cells])``."""
+    """Plain text with right-aligned columns (Hangul counted double); ``rows`` are ``(label, [cells])``."""
     labels = [corner] + [label for label, _ in rows]
-    lw = max(len(s) for s in labels) + 2
+    lw = max(_width(s) for s in labels) + 2
     cells = [list(map(str, columns))] + [list(c) for _, c in rows]
-    cw = max(len(s) for row in cells for s in row) + 2
-    lines = [corner.ljust(lw) + "".join(s.rjust(cw) for s in cells[0])]
+    cw = max(_width(s) for row in cells for s in row) + 2
+    lines = [_pad(corner, lw, left=True) + "".join(_pad(s, cw) for s in cells[0])]
     for (label, _), row in zip(rows, cells[1:]):
-        lines.append(label.ljust(lw) + "".join(s.rjust(cw) for s in row))
-    return "\n".join(lines)
+        lines.append(_pad(label, lw, left=True) + "".join(_pad(s, cw) for s in row))
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def ratio_table(grid, bound: str | None = "sigmoid") -> str:
@@ -220,11 +246,44 @@ def layer_table(columns: dict, layers=None) -> str:
     return _table("l", list(arrays), rows)
 
 
-def init_table(flows: dict, field: str = "a_std", layers=None) -> str:
-    """:func:`layer_table` of one statistic (``"a_std"``, ``"weight_grad_norm"``, ...) of several networks."""
-    if field not in ("a_std", "a_mean", "z_std", "z_mean", "weight_grad_norm", "delta_norm", "zero_fraction"):
-        raise ValueError(f"field must be a per-layer statistic of GradientFlow, got {field!r}")
-    return layer_table({label: getattr(f, field) for label, f in flows.items()}, layers)
+_FIELDS = ("a_std", "a_mean", "z_std", "z_mean", "weight_grad_norm", "delta_norm", "zero_fraction")
+
+
+def init_table(flows: dict, field: str = "a_std", layers=None, *, title: str | None = None) -> str:
+    """:func:`layer_table` of one statistic (``"a_std"``, ``"weight_grad_norm"``, ...) of several networks
+    (``flows``: label -> GradientFlow), under the line ``"{title}: {name of the statistic}"`` if ``title``."""
+    if field not in _FIELDS:
+        raise ValueError(f"field must be a per-layer statistic of GradientFlow ({', '.join(_FIELDS)}), got {field!r}")
+    if not isinstance(flows, dict) or not flows:
+        raise ValueError("flows must be a non-empty dict label -> GradientFlow")
+    table = layer_table({label: getattr(f, field) for label, f in flows.items()}, layers)
+    return table if title is None else f"{title}: {TABLE_TITLES(field)}\n{table}"
+
+
+def batch_norm_groups(cases=(("sigmoid", "xavier"), ("tanh", "large"), ("relu", "he")), depth: int = 20) -> dict:
+    """``{"sigmoid, Xavier": {"without batch norm": flow, "with batch norm": flow}, ...}`` for
+    :func:`compare_table` and :func:`plot_flows`: each (activation, init) with and without batch normalisation."""
+    groups = {}
+    for activation, init in cases:
+        title = f"{_activation(activation)}, {init_label(init, activation)}"
+        groups[title] = {MESSAGES("without_bn"): flow(activation, depth, init),
+                         MESSAGES("with_bn"): flow(activation, depth, init, batch_norm=True)}
+    return groups
+
+
+def compare_table(groups: dict, field: str = "ratio") -> str:
+    """One row per group (title -> {label: GradientFlow}), one column per label: ``field`` is
+    ``"ratio"`` (first/last weight gradient norm) or ``"first"`` (the first layer's norm)."""
+    if field not in ("ratio", "first"):
+        raise ValueError(f"field must be 'ratio' or 'first', got {field!r}")
+    if not isinstance(groups, dict) or not groups:
+        raise ValueError("groups must be a non-empty dict title -> {label: GradientFlow}")
+    labels = list(dict.fromkeys(label for flows in groups.values() for label in flows))
+    rows = []
+    for title, flows in groups.items():
+        rows.append((title, [fmt(flows[l].ratio() if field == "ratio" else flows[l].weight_grad_norm[0])
+                             if l in flows else "-" for l in labels]))
+    return f"{TABLE_TITLES(field)}\n" + _table("", labels, rows)
 
 
 # ---- figures ---------------------------------------------------------------------------------
@@ -235,8 +294,17 @@ def _positive(values):
     return v
 
 
-def _marker_size(n):
-    return 4 if n <= 12 else 2.5
+def _markers(n) -> dict:
+    """Dots on lines of up to 10 layers; longer lines read well without them (and draw faster)."""
+    return {"marker": "o", "markersize": 4} if n <= 10 else {}
+
+
+def _log_y(ax):
+    """A log y axis without minor ticks (the figures span many decades; minor ticks only add clutter)."""
+    from matplotlib.ticker import NullLocator
+
+    ax.set_yscale("log")
+    ax.yaxis.set_minor_locator(NullLocator())
 
 
 def plot_depths(grid, bound: str | None = "sigmoid", *, size=None):
@@ -254,14 +322,14 @@ def plot_depths(grid, bound: str | None = "sigmoid", *, size=None):
     for ax, d in zip(axes[0], depths):
         for i, a in enumerate(activations):
             f = grid[(a, d)]
-            ax.plot(f.layers, _positive(f.weight_grad_norm), marker="o", markersize=_marker_size(d),
+            ax.plot(f.layers, _positive(f.weight_grad_norm), **_markers(d),
                     color=plotting.COLORS[i % len(plotting.COLORS)], label=a)
         if bound is not None and (bound, d) in grid:
             last = grid[(bound, d)].weight_grad_norm[-1]
             layers = np.arange(1, d + 1)
             ax.plot(layers, last * factor ** (d - layers), color="#555555", linestyle="--", linewidth=1.2,
                     label=MESSAGES("bound").replace("0.25", f"{factor:g}"))
-        ax.set_yscale("log")
+        _log_y(ax)
         ax.set_title(MESSAGES("depth_title", depth=d))
         ax.set_xlabel(MESSAGES("layer"))
         ax.set_xticks(_ticks(d))
@@ -295,9 +363,9 @@ def plot_flows(groups: dict, fields=("a_std", "weight_grad_norm"), *, size=None)
         for r, field in enumerate(fields):
             ax = axes[r][c]
             for i, (label, f) in enumerate(flows.items()):
-                ax.plot(f.layers, _positive(getattr(f, field)), marker="o", markersize=_marker_size(f.depth),
+                ax.plot(f.layers, _positive(getattr(f, field)), **_markers(f.depth),
                         color=plotting.COLORS[i % len(plotting.COLORS)], label=label)
-            ax.set_yscale("log")
+            _log_y(ax)
             ax.set_xticks(_ticks(max(f.depth for f in flows.values())))
             if r == 0:
                 ax.set_title(title)
@@ -379,12 +447,13 @@ def plot_clipping(runs: dict, *, lr: float, clip: float, size=(10.0, 3.2)):
         kw = dict(color=color, label=label, linestyle=styles[i % len(styles)], linewidth=1.4)
         axes[0].plot(t, _positive(steps.grad_norm), **kw)
         axes[1].plot(t, _positive(steps.update_norm), **kw)
-        axes[2].plot(np.arange(1, len(history.loss) + 1), _positive(history.loss), marker="o", markersize=3, **kw)
+        # a run that stopped after an epoch or two would be invisible as a bare line: give it dots
+        axes[2].plot(np.arange(1, len(history.loss) + 1), _positive(history.loss), **kw, **_markers(len(history.loss)))
     axes[1].axhline(lr * clip, color="#555555", linestyle=":", linewidth=1.2, label=MESSAGES("limit"))
     for ax, title, xlabel, ylabel in ((axes[0], "grad_panel", "step", "grad_before"),
                                       (axes[1], "update_panel", "step", "update"),
                                       (axes[2], "loss_panel", "epoch", "loss")):
-        ax.set_yscale("log")
+        _log_y(ax)
         ax.set_title(MESSAGES(title))
         ax.set_xlabel(MESSAGES(xlabel))
         ax.set_ylabel(MESSAGES(ylabel))
@@ -440,21 +509,20 @@ def _draw_flow(ax, depth, activation, init, *, bound=True, ylim=None):
     from . import plotting
 
     f = flow(activation, depth, init)
-    ax.plot(f.layers, _positive(f.weight_grad_norm), marker="o", markersize=_marker_size(depth),
+    ax.plot(f.layers, _positive(f.weight_grad_norm), **_markers(depth),
             color=plotting.COLORS[0])
     if bound and activation == "sigmoid":
         layers = f.layers
         ax.plot(layers, f.weight_grad_norm[-1] * 0.25 ** (depth - layers), color="#555555", linestyle="--",
                 linewidth=1.1, label=MESSAGES("bound"))
         ax.legend(loc="lower right", fontsize=8)
-    ax.set_yscale("log")
+    _log_y(ax)
     lo, hi = ylim or _log_limits(f.weight_grad_norm)
     ax.set_ylim(lo, hi)
     span = np.log10(hi) - np.log10(lo)
     if span > 12:  # wide shared ranges: a tick every 10 (or 20) decades reads better than matplotlib's choice
         every = 10 if span <= 60 else 20
         ax.set_yticks(10.0 ** np.arange(np.ceil(np.log10(lo) / every) * every, np.log10(hi) + 0.5, every))
-        ax.minorticks_off()
     ax.set_xticks(_ticks(depth))
     ax.set_title(f"{activation}, {init_label(init, activation)}\n{MESSAGES('ratio', r=fmt(f.ratio()))}",
                  fontsize=10)
@@ -524,4 +592,4 @@ def twin_table(depth: int = 20, activations=("sigmoid", "tanh", "relu"), inits=(
         flows = [flow(a, depth, i) for i in inits]
         rows.append((a, [fmt(f.weight_grad_norm[0] if field == "first" else f.ratio()) for f in flows]))
     corner = f"L = {depth}"
-    return _table(corner, [init_label(i) for i in inits], rows)
+    return f"{TABLE_TITLES(field)}\n" + _table(corner, [init_label(i) for i in inits], rows)
