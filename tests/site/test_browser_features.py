@@ -213,3 +213,37 @@ def test_math_in_markdown_outputs_is_rendered(page, site, language):
     text = table.inner_text()
     assert "$" not in text and "\\(" not in text, text[:200]
     assert page.problems.all() == []
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_tables_do_not_break_words(page, site, language):
+    """No word in a table is broken across lines: a wide table (chapter 10's summary, printed by code)
+    scrolls sideways instead (Korean text once came out one syllable per line in a column 2 em wide)."""
+    names = [name for name in PAGES if language_of(name) == language and
+             BeautifulSoup((site / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+             .select_one("article.bd-article table td")]
+    if not names:
+        pytest.skip(f"no {language} page has a table")
+    for name in names:
+        open_page(page, f"{name}.html")
+        broken = page.evaluate("""() => {
+            const broken = [];
+            for (const table of document.querySelectorAll('article.bd-article table')) {
+                const walker = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    if (node.parentElement.closest('.math, mjx-container')) continue;
+                    const re = /[^\\s\\-\u2010\u2013\u2014/()\u00b7]+/g;  // lines may break at -, dashes, /, brackets, ·
+                    let m;
+                    while ((m = re.exec(node.data)) !== null) {
+                        const range = document.createRange();
+                        range.setStart(node, m.index);
+                        range.setEnd(node, m.index + m[0].length);
+                        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                        if (lines.size > 1) broken.push(m[0]);
+                    }
+                }
+            }
+            return broken;
+        }""")
+        assert not broken, f"{name}: words broken across lines: {broken[:20]}"
+    assert page.problems.all() == []
