@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import re
 import socket
 from pathlib import Path
 
@@ -289,12 +290,12 @@ def test_csv_bytes_sorts_and_quotes():
 
 
 def test_isolation_is_reported(batch):
-    text = feedback(batch, "good")
-    if IS_ROOT:
-        for what in ("network", "filesystem", "limits", "user"):
-            assert what in text.splitlines()[-1]
-    else:
-        assert "limits" in text.splitlines()[-1]
+    """In the feedback's language: Korean words in a Korean file, the sandbox's names in an English one."""
+    ko, en = feedback(batch, "good").splitlines()[-1], feedback(batch, "good_en").splitlines()[-1]
+    words = {"network": "네트워크 차단", "filesystem": "파일 시스템 가림", "limits": "자원 제한", "user": "별도 사용자"}
+    for what in (words if IS_ROOT else ["limits"]):
+        assert what in en and words[what] in ko, (en, ko)
+    assert ko.startswith("채점 조건:") and not re.search("[A-Za-z]{4,}", ko.split("격리:")[1]), ko
 
 
 def test_environment_is_untouched(batch):

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from . import runner
-from .feedback import MESSAGES, number
+from .feedback import MESSAGES, isolation_text, number
 from .notebook import InvalidNotebook, read_submission, sniff_language
 from .sandbox import Limits, hidden_dirs, run_child, slot_uids
 from .screen import screen
@@ -356,7 +356,7 @@ def _feedback_text(ex, sid, lang, score, status, reason, verdicts, delegated, ce
         out.append(MESSAGES("output_tail", lang=lang))
         out.extend("  " + line for line in run.output_tail.strip().splitlines()[-15:])
         out.append("")
-    isolation = ", ".join(run.isolation) or MESSAGES("none", lang=lang)
+    isolation = isolation_text(run.isolation, lang)
     out.append(MESSAGES("limits", lang=lang, timeout=number(lim.timeout), memory=lim.memory_mb,
                         output=lim.output_mb, isolation=isolation))
     return "\n".join(out) + "\n"

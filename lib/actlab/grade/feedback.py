@@ -84,6 +84,11 @@ MESSAGES = Messages({
     "limits": {"ko": "채점 조건: 제한 시간 {timeout}초, 메모리 {memory} MB, 출력 {output} MB. 격리: {isolation}.",
                "en": "Grading limits: {timeout} s, {memory} MB of memory, {output} MB of output. Isolation: {isolation}."},
     "none": {"ko": "없음", "en": "none"},
+    # the isolation the child reports having applied (sandbox notes), for the last line
+    "iso_network": {"ko": "네트워크 차단", "en": "network"},
+    "iso_filesystem": {"ko": "파일 시스템 가림", "en": "filesystem"},
+    "iso_limits": {"ko": "자원 제한", "en": "limits"},
+    "iso_user": {"ko": "별도 사용자", "en": "user"},
 })
 
 
@@ -93,3 +98,9 @@ def number(x) -> str:
     if x == int(x):
         return str(int(x))
     return f"{x:.6g}"
+
+
+def isolation_text(notes, lang: str) -> str:
+    """The sandbox notes in ``lang`` ("network, filesystem, ..." in English); unknown notes as they are."""
+    words = [MESSAGES(f"iso_{n}", lang=lang) if f"iso_{n}" in MESSAGES else str(n) for n in notes]
+    return ", ".join(words) or MESSAGES("none", lang=lang)
