@@ -228,9 +228,9 @@ def layer_table(columns: dict, layers=None) -> str:
     ``columns`` maps a label to an array with one value per layer; ``layers`` picks rows (1-based).
 
     >>> print(layer_table({"a": [1.0, 20.0], "b": [3e-9, 4e-9]}))
-    l         a         b
-    1         1  3.00e-09
-    2        20  4.00e-09
+    l           a         b
+    1           1  3.00e-09
+    2          20  4.00e-09
     """
     if not isinstance(columns, dict) or not columns:
         raise ValueError("columns must be a non-empty dict label -> per-layer values")
