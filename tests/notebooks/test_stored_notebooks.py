@@ -5,7 +5,7 @@ Twins, languages, numbers in prose, the setup cell, clean outputs, alt text, syn
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 import pytest
 import yaml
@@ -121,10 +121,18 @@ def stated_in(number: str, outputs: list[Decimal]) -> bool:
                 return True
             continue
         places = Decimal(1).scaleb(value.as_tuple().exponent)
-        for o in outputs:
-            if o.quantize(places, ROUND_HALF_UP) == value or o.quantize(places, ROUND_HALF_EVEN) == value:
-                return True
+        with localcontext() as ctx:
+            ctx.prec = 700  # quantizing an output such as 1.23e+30 to 4 decimals needs more than 28 digits
+            for o in outputs:
+                if o.quantize(places, ROUND_HALF_UP) == value or o.quantize(places, ROUND_HALF_EVEN) == value:
+                    return True
     return False
+
+
+def test_stated_in_compares_against_huge_and_tiny_outputs():
+    outputs = [Decimal("1.23e+30"), Decimal("8.63e-26"), Decimal("0.00277")]
+    assert stated_in("0.28%", outputs) and stated_in("1.23e+30", outputs) and stated_in("8.63e-26", outputs)
+    assert not stated_in("0.5", outputs) and not stated_in("1.5", [Decimal("1e299")])
 
 
 def _numbers_in_outputs(nb) -> list[Decimal]:
