@@ -13,3 +13,13 @@
   };
   locale = "ko";
 })();
+/*
+ * Opened from files (a USB stick, file://): the browser refuses the requests that Sphinx's search
+ * page makes to show a summary under each result, and logs an error per result. There the results
+ * are listed without summaries; served over http(s) nothing changes.
+ */
+(function () {
+  if (location.protocol === "file:" && typeof DOCUMENTATION_OPTIONS !== "undefined") {
+    DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;
+  }
+})();

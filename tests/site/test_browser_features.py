@@ -247,3 +247,42 @@ def test_tables_do_not_break_words(page, site, language):
         }""")
         assert not broken, f"{name}: words broken across lines: {broken[:20]}"
     assert page.problems.all() == []
+
+
+def test_the_site_works_opened_from_files(browser, site):
+    """From a USB stick (file://, no server, no network): pages, MathJax with its fonts, and the Korean
+    search work, with no failed request and no console error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    problems = []
+
+    def only_files(route):
+        if route.request.url.startswith(("file:", "data:", "blob:")):
+            route.continue_()
+        else:
+            problems.append(f"blocked: {route.request.url}")
+            route.abort()
+    context.route("**/*", only_files)
+    page = context.new_page()
+    page.on("console", lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda err: problems.append(f"uncaught: {err}"))
+    # A missing file fails with ERR_FILE_NOT_FOUND; ERR_ABORTED is a load cut short by going on to the
+    # next page (a late favicon).
+    page.on("requestfailed", lambda req: problems.append(f"failed: {req.url} ({req.failure})")
+            if "ERR_ABORTED" not in (req.failure or "") else None)
+    base = site.as_uri() + "/"
+    try:
+        page.goto(base + "index.html", wait_until="load")
+        page.wait_for_url(re.compile(r"/intro\.html$"))
+        name = first_page("ko", having='class="math')
+        page.goto(base + f"{name}.html", wait_until="load")
+        page.evaluate("async () => { await MathJax.startup.promise; await document.fonts.ready; }")
+        assert page.locator("mjx-container").count() >= 1
+        assert page.evaluate("[...document.fonts].some(f => f.family.startsWith('MJXTEX') && f.status === 'loaded')")
+        page.goto(base + "search.html?q=" + "활성화를", wait_until="load")
+        page.wait_for_function("() => { const s = document.querySelector('#search-results .search-summary');"
+                               " return s && s.textContent.trim().length > 0; }", timeout=20_000)
+        assert page.locator("#search-results ul.search li a").count() >= 2
+        page.wait_for_timeout(300)  # summaries would be fetched (and refused) now
+    finally:
+        context.close()
+    assert problems == [], "\n".join(problems[:20])
