@@ -98,6 +98,22 @@ def main() -> None:
     print(f"{'nbclient, one kernel per run':32}{base_wall:20.3f}{base_cpu:20.3f}")
     print(f"speed-up: {base_wall / g_wall:.1f}x wall, {base_cpu / g_cpu:.1f}x CPU "
           f"(target: >= 5x, < 0.5 s CPU per submission)")
+    print(verdict(g_wall, g_cpu, base_wall, statuses, n))
+
+
+def verdict(g_wall: float, g_cpu: float, base_wall: float, statuses: dict, n: int) -> str:
+    """The targets, checked: at least 5x faster than nbclient (wall), under 0.5 s CPU per
+    submission, and every generated submission graded ok (a failing grader must not look fast)."""
+    missed = []
+    if base_wall / g_wall < 5:
+        missed.append(f"{base_wall / g_wall:.1f}x faster than nbclient (target >= 5x)")
+    if g_cpu >= 0.5:
+        missed.append(f"{g_cpu:.3f} s CPU per submission (target < 0.5 s)")
+    if statuses.get("ok", 0) != n:
+        missed.append(f"statuses {statuses} (every generated submission should grade ok)")
+    if missed:
+        return "Targets missed:\n" + "\n".join(f"  - {m}" for m in missed)
+    return "All targets met: >= 5x faster than nbclient, < 0.5 s CPU per submission, every submission ok."
 
 
 if __name__ == "__main__":
