@@ -56,8 +56,14 @@ def python312() -> str:
 @pytest.fixture(scope="module")
 def colab(tmp_path_factory):
     base = tmp_path_factory.mktemp("colab")
+    # built from a copy: building in the checkout leaves build/lib/actlab there, a second copy of the
+    # library that a graded submission could try to load by path
+    src = base / "src"
+    shutil.copytree(ROOT / "lib", src / "lib", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md", "LICENSE", "LICENSE-CONTENT.md"):
+        shutil.copy2(ROOT / name, src / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                    "-w", base / "dist", ROOT], check=True, cwd=base)
+                    "-w", base / "dist", src], check=True, cwd=base)
     wheel = next((base / "dist").glob("actlab-*.whl"))
     venv = base / "venv"
     subprocess.run([python312(), "-m", "venv", venv], check=True)
