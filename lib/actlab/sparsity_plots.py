@@ -10,7 +10,8 @@ of plain SGD in mini-batches of 32 (:data:`SIZES`, :data:`EPOCHS`, :data:`BATCH_
   twin and the chapter's cells share them.
 * :func:`negative_units`, :func:`active_units`, :func:`thin_forward`, :func:`activation_patterns` -- the
   thinner network each input uses; :func:`unit_gradient_norms` -- what a dead unit still learns (nothing).
-* :func:`plot_zero_histograms`, :func:`plot_active_units`, :func:`plot_masks`, :func:`plot_runs` -- figures.
+* :func:`plot_zero_histograms`, :func:`plot_active_units`, :func:`plot_masks` / :func:`plot_relu_dropout`,
+  :func:`plot_runs` -- figures.
 * :func:`dying_explorer` (learning rate and initial bias in; dead fraction and loss out) and
   :func:`dying_twin`, its static twin.
 
@@ -37,7 +38,8 @@ from .training import LABELS, Hook, Recorder
 
 __all__ = ["X_MOONS", "Y_MOONS", "SIZES", "EPOCHS", "BATCH_SIZE", "Run", "UnitRecorder", "train",
            "negative_units", "active_units", "thin_forward", "unit_gradient_norms", "activation_patterns",
-           "plot_zero_histograms", "plot_active_units", "plot_masks", "plot_runs", "draw_dying", "dying_explorer", "dying_twin",
+           "plot_zero_histograms", "plot_active_units", "plot_masks", "plot_relu_dropout", "plot_runs",
+           "draw_dying", "dying_explorer", "dying_twin",
            "MESSAGES", "EXPLORER_LR", "EXPLORER_BIAS"]
 
 X_MOONS, Y_MOONS = two_moons(200, seed=0)
@@ -62,8 +64,8 @@ MESSAGES = Messages({
     "only": {"ko": "이 입력만 켜짐", "en": "on for this input only"},
     "off": {"ko": "꺼짐 (출력 0)", "en": "off (output 0)"},
     "unit": {"ko": "유닛", "en": "unit"},
-    "kept": {"ko": "켜짐", "en": "on"},
-    "dropped": {"ko": "0", "en": "0"},
+    "relu_pass": {"ko": "ReLU, {k}번째 계산", "en": "ReLU, pass {k}"},
+    "dropout_draw": {"ko": "드롭아웃, {k}번째 추출", "en": "dropout, draw {k}"},
     "dead": {"ko": "죽은 유닛의 비율", "en": "fraction of dead units"},
     "run_layer": {"ko": "{run}, 층 {k}", "en": "{run}, layer {k}"},
     "lr": {"ko": "학습률", "en": "learning rate"},
@@ -358,6 +360,17 @@ def plot_masks(masks: dict, *, size: tuple[float, float] = (8.0, 2.4)):
     return fig
 
 
+def plot_relu_dropout(relu_masks, dropout_masks, *, size: tuple[float, float] = (8.0, 2.4)):
+    """:func:`plot_masks` with labels in the active language: the ReLU masks of one input computed again and
+    again (``relu_masks``), then dropout masks drawn again and again (``dropout_masks``)."""
+    relu_masks, dropout_masks = list(relu_masks), list(dropout_masks)
+    if not relu_masks or not dropout_masks:
+        raise ValueError("relu_masks and dropout_masks must each hold at least one mask")
+    rows = {MESSAGES("relu_pass", k=k): m for k, m in enumerate(relu_masks, start=1)}
+    rows.update({MESSAGES("dropout_draw", k=k): m for k, m in enumerate(dropout_masks, start=1)})
+    return plot_masks(rows, size=size)
+
+
 def plot_runs(runs: dict, *, size: tuple[float, float] = (8.8, 3.3)):
     """Left: the dead fraction of each hidden layer over the epochs, one colour per run (layer 1 solid,
     layer 2 dashed). Right: each run's loss. ``runs`` maps a label to a :class:`Run`."""
@@ -375,11 +388,11 @@ def plot_runs(runs: dict, *, size: tuple[float, float] = (8.8, 3.3)):
     left.set_ylim(-0.03, 1.03)
     left.set_xlabel(LABELS("epoch"))
     left.set_ylabel(MESSAGES("dead"))
-    left.legend(loc="best", fontsize=8)
+    left.legend(loc="center right", fontsize=8)   # a fixed place: loc="best" costs a search on every draw
     right.set_xlabel(LABELS("epoch"))
     right.set_ylabel(LABELS("loss"))
     right.set_ylim(bottom=0)
-    right.legend(loc="best")
+    right.legend(loc="upper right")
     return fig
 
 
@@ -432,7 +445,7 @@ def dying_explorer():
     return explorers.Explorer(draw_dying, size=(5.6, 3.6), **_controls())
 
 
-def dying_twin(lrs=(0.5, 2.0), biases=(0.0, -1.0, -2.0)):
+def dying_twin(lrs=(0.5, 2.0), biases=(0.0, -2.0)):
     """The explorer's static twin: one panel per (learning rate, initial bias); rows follow the learning
     rate. Only the first panel keeps a legend."""
     from . import explorers
@@ -442,7 +455,7 @@ def dying_twin(lrs=(0.5, 2.0), biases=(0.0, -1.0, -2.0)):
     if not lrs or not biases:
         raise ValueError("lrs and biases must each hold at least one value")
     fig = explorers.static_twin(draw_dying, grid={"lr": lrs, "bias": biases},
-                                size=(3.7 * len(biases), 3.2 * len(lrs)), controls=_controls())
+                                size=(4.2 * len(biases), 3.2 * len(lrs)), controls=_controls())
     n = len(lrs) * len(biases)
     main, twins = fig.axes[:n], fig.axes[n:2 * n]   # static_twin makes the panels, draw_dying adds one twin each
     for i, (ax, twin) in enumerate(zip(main, twins)):
