@@ -299,12 +299,26 @@ def _markers(n) -> dict:
     return {"marker": "o", "markersize": 4} if n <= 10 else {}
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power_of_ten(value, pos=None) -> str:
+    """Tick label ``10⁻²⁰`` in plain text (matplotlib's default is mathtext, slower to lay out)."""
+    if not value > 0 or not np.isfinite(value):
+        return ""
+    exponent = np.log10(value)
+    if abs(exponent - round(exponent)) > 1e-9:
+        return ""
+    return "10" + str(int(round(exponent))).translate(_SUPERSCRIPT)
+
+
 def _log_y(ax):
-    """A log y axis without minor ticks (the figures span many decades; minor ticks only add clutter)."""
-    from matplotlib.ticker import NullLocator
+    """A log y axis labelled 10⁻²⁰, 10⁰, ... without minor ticks (the figures span many decades)."""
+    from matplotlib.ticker import FuncFormatter, NullLocator
 
     ax.set_yscale("log")
     ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
 
 
 def plot_depths(grid, bound: str | None = "sigmoid", *, size=None):

@@ -196,6 +196,12 @@ def test_plot_depths_draws_every_activation_and_a_bound_falling_by_a_quarter_per
     assert bound[-1] == grid[("sigmoid", 10)].weight_grad_norm[-1]
 
 
+@pytest.mark.parametrize("value,text", [(1e-20, "10⁻²⁰"), (1.0, "10⁰"), (1e30, "10³⁰"), (3e5, ""), (0.0, ""),
+                                        (float("nan"), "")])
+def test_log_tick_labels_are_powers_of_ten_in_plain_text(value, text):
+    assert gp._power_of_ten(value) == text
+
+
 def test_plot_flows_has_one_row_per_field_and_leaves_gaps_for_values_a_log_axis_cannot_show():
     flows = {"He": gp.flow("relu", 5, "he"), "Xavier": gp.flow("relu", 5, "xavier")}
     fig = gp.plot_flows({"relu": flows, "again": flows}, fields=("a_std", "weight_grad_norm"))
