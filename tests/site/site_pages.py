@@ -27,3 +27,13 @@ def check_page(page, path: str) -> None:
         open_page(page, path)
     assert page.title(), "the page has no title"
     assert page.problems.all() == [], f"{path}:\n" + "\n".join(page.problems.all())
+    # Every formula is typeset, none with a TeX error (MathJax shows those in red, without a console error).
+    math = page.evaluate("""() => ({
+        sources: document.querySelectorAll('.math').length,
+        typeset: document.querySelectorAll('.math mjx-container').length,
+        errors: [...document.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error') || e.textContent)
+            // an undefined macro is drawn as its name in red (MathJax's noundefined extension)
+            .concat([...document.querySelectorAll('mjx-assistive-mml mtext[mathcolor="red"]')]
+                    .map(e => 'undefined: ' + e.textContent))})""")
+    assert not math["errors"], f"{path}: TeX errors: {math['errors'][:5]}"
+    assert math["typeset"] >= math["sources"], f"{path}: {math['sources'] - math['typeset']} formulas not typeset"

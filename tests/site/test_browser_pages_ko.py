@@ -1,5 +1,6 @@
 """Every Korean page of the site, opened in Chromium with the network limited to the local server,
-loads without a failed request or a console error (scripts, styles, fonts, MathJax, figures included)."""
+loads without a failed request or a console error (scripts, styles, fonts, MathJax, figures included)
+and has every formula typeset without a TeX error."""
 from __future__ import annotations
 
 import pytest
