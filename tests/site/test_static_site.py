@@ -235,6 +235,10 @@ def test_binder_runs_the_pinned_environment():
     requirements = (ROOT / "requirements.txt").read_text()
     assert re.search(r"^jupyter-book==1\.", requirements, re.M)
     assert re.search(r"^-e \.$", requirements, re.M), "Binder must install actlab itself"
+    # The site is built and published on the same Python as Binder runs (and CI, through make.py).
+    deploy = (ROOT / ".github" / "workflows" / "deploy.yml").read_text()
+    versions = re.findall(r"python-version:\s*[\"']?([\d.]+)", deploy)
+    assert versions and set(versions) == {runtime.removeprefix("python-")}, (versions, runtime)
 
 
 # --- internal links -------------------------------------------------------------------------------
