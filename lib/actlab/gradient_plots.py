@@ -84,6 +84,7 @@ MESSAGES = Messages({
     "no_clip": {"ko": "클리핑 없음", "en": "no clipping"},
     "clip": {"ko": "클리핑 {c:g}", "en": "clipped at {c:g}"},
     "grad_panel": {"ko": "기울기 노름", "en": "gradient norm"},
+    "off_scale": {"ko": "{c} 이상 (눈금 밖)", "en": "{c} or more (off the scale)"},
     "update_panel": {"ko": "한 번의 갱신 크기", "en": "size of each update"},
     "loss_panel": {"ko": "손실", "en": "loss"},
     "first_norm": {"ko": "첫 층의 ‖∂L/∂W₁‖", "en": "first layer ‖∂L/∂W₁‖"},
@@ -444,26 +445,48 @@ def clipping_run(clip=None, *, depth: int = 10, width: int = 32, lr: float = 0.1
     return history, steps
 
 
-def plot_clipping(runs: dict, *, lr: float, clip: float, size=(10.0, 3.2)):
+def _capped(values, ceiling):
+    """``(values, over)``: values above ``ceiling`` drawn at the ceiling, ``over`` marks them."""
+    v = _positive(values)
+    with np.errstate(invalid="ignore"):
+        over = v > ceiling
+    v[over] = ceiling
+    return v, over
+
+
+def plot_clipping(runs: dict, *, lr: float, clip: float, ceiling: float = 1e8, size=(10.0, 3.2)):
     """Three panels for ``runs`` (label -> ``(history, steps)``): gradient norm before clipping and
-    update size per step, loss per epoch; the update panel shows the limit ``lr * clip``."""
+    update size per step, loss per epoch; the update panel shows the limit ``lr * clip``.
+
+    Values above ``ceiling`` are drawn at the ceiling as triangles: a diverging run reaches 1e30
+    and more in a few steps, and the exact size of such numbers depends on the last bits of the
+    machine's arithmetic, which a stored figure must not.
+    """
     from . import plotting
 
     if not isinstance(runs, dict) or not runs:
         raise ValueError("runs must be a non-empty dict label -> (history, steps)")
     lr = check_real("lr", lr, positive=True)
     clip = check_real("clip", clip, positive=True)
+    ceiling = check_real("ceiling", ceiling, positive=True)
     fig, axes = plotting.new_figure(1, 3, size=size)
     styles = ["-", "--", ":", "-."]
+    off_scale = False
     for i, (label, (history, steps)) in enumerate(runs.items()):
         color = plotting.COLORS[i % len(plotting.COLORS)]
-        t = np.arange(1, len(steps.grad_norm) + 1)
         kw = dict(color=color, label=label, linestyle=styles[i % len(styles)], linewidth=1.4)
-        axes[0].plot(t, _positive(steps.grad_norm), **kw)
-        axes[1].plot(t, _positive(steps.update_norm), **kw)
-        # a run that stopped after an epoch or two would be invisible as a bare line: give it dots
-        axes[2].plot(np.arange(1, len(history.loss) + 1), _positive(history.loss), **kw, **_markers(len(history.loss)))
+        for ax, values in ((axes[0], steps.grad_norm), (axes[1], steps.update_norm), (axes[2], history.loss)):
+            x = np.arange(1, len(values) + 1)
+            y, over = _capped(values, ceiling)
+            # a run that stopped after an epoch or two would be invisible as a bare line: give it dots
+            ax.plot(x, y, **kw, **_markers(len(values)))
+            if over.any():
+                off_scale = True
+                ax.plot(x[over], y[over], linestyle="none", marker="^", markersize=7, color=color)
     axes[1].axhline(lr * clip, color="#555555", linestyle=":", linewidth=1.2, label=MESSAGES("limit"))
+    if off_scale:
+        axes[1].plot([], [], linestyle="none", marker="^", markersize=7, color="#555555",
+                     label=MESSAGES("off_scale", c=_power_of_ten(ceiling) or fmt(ceiling)))
     for ax, title, xlabel, ylabel in ((axes[0], "grad_panel", "step", "grad_before"),
                                       (axes[1], "update_panel", "step", "update"),
                                       (axes[2], "loss_panel", "epoch", "loss")):
@@ -471,7 +494,7 @@ def plot_clipping(runs: dict, *, lr: float, clip: float, size=(10.0, 3.2)):
         ax.set_title(MESSAGES(title))
         ax.set_xlabel(MESSAGES(xlabel))
         ax.set_ylabel(MESSAGES(ylabel))
-    axes[1].legend(loc="upper right")
+    axes[1].legend(loc="center right")
     return fig
 
 

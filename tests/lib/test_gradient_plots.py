@@ -144,6 +144,7 @@ def test_compare_table_marks_missing_cells():
     (lambda: gp.plot_flows({}), ValueError, "groups"),
     (lambda: gp.plot_flows({"a": {"x": gp.flow("relu", 5)}}, fields="bogus"), ValueError, "fields"),
     (lambda: gp.plot_clipping({}, lr=0.1, clip=1.0), ValueError, "runs"),
+    (lambda: gp.plot_clipping({"a": gp.clipping_run(1.0)}, lr=0.1, clip=1.0, ceiling=0), ValueError, "ceiling"),
     (lambda: gp.twin_table(field="mean"), ValueError, "field"),
     (lambda: gp.gradient_twin(inits=("xavier", "huge")), ValueError, "init"),
 ])
@@ -219,6 +220,12 @@ def test_plot_clipping_shows_the_limit_and_labels_follow_the_language():
         assert word in fig.axes[2].get_title()
         limit = [line for line in fig.axes[1].get_lines() if line.get_label() == gp.MESSAGES("limit")]
         assert len(limit) == 1 and limit[0].get_ydata()[0] == pytest.approx(0.1)
+        # the diverging run's 1e30 gradients are drawn at the ceiling, as triangles
+        free_line = fig.axes[0].get_lines()[0]
+        assert np.nanmax(free_line.get_ydata()) == 1e8
+        triangles = [line for line in fig.axes[0].get_lines() if line.get_marker() == "^"]
+        assert len(triangles) == 1 and np.all(triangles[0].get_ydata() == 1e8)
+        assert max(runs["free"][1].grad_norm[:7]) > 1e8
 
 
 # ---- explorer and static twin ------------------------------------------------------------------------
