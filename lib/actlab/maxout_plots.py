@@ -348,8 +348,9 @@ def plot_unit(w, b, x=None, *, ax=None, target=None, title: str | None = None, l
         ref = h if target is None else np.concatenate([h, np.asarray(target(x), dtype=float)])
         span = max(float(ref.max() - ref.min()), 1e-9)
         low, high = float(ref.min()) - 0.3 * span, float(ref.max()) + 0.15 * span
+    ends = x[[0, -1]]  # a piece is a straight line: its two end points draw it
     for j in range(w.size):
-        ax.plot(x, z[:, j], linewidth=0.9, color="#7f7f7f", alpha=0.9,
+        ax.plot(ends, w[j] * ends + b[j], linewidth=0.9, color="#7f7f7f", alpha=0.9,
                 label=MESSAGES("piece") if j == 0 else None, zorder=2)
     ax.plot(x, h, linewidth=3.0, color=plotting.OKABE_ITO["blue"], label=MESSAGES("maxout"), zorder=3)
     if target is not None:
