@@ -23,3 +23,29 @@
     DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;
   }
 })();
+/*
+ * Search result summaries. Sphinx cuts each summary from the text of the page's [role="main"],
+ * which in this theme also holds the page's table of contents and header buttons, so a summary
+ * often showed the list of sections instead of a sentence. Only the article is used here. Korean
+ * stems (활성화 for 활성화를) are highlighted in the summary as well as the words as typed.
+ */
+document.addEventListener("DOMContentLoaded", function () {
+  if (typeof Search === "undefined" || !Search.htmlToText) return;
+  var CHROME = ".bd-sidebar-secondary, .bd-header-article, #jb-print-docs-body, .prev-next-area, " +
+               ".bd-footer-article, .bd-footer-content, .actlab-language-switch";
+  var htmlToText = Search.htmlToText;
+  Search.htmlToText = function (htmlString, anchor) {
+    var doc = new DOMParser().parseFromString(htmlString, "text/html");
+    doc.querySelectorAll(CHROME).forEach(function (el) { el.remove(); });
+    return htmlToText(doc.documentElement.outerHTML, anchor);
+  };
+  var makeSearchSummary = Search.makeSearchSummary;
+  Search.makeSearchSummary = function (htmlText, keywords, anchor) {
+    var summary = makeSearchSummary(htmlText, keywords, anchor);
+    if (summary && typeof _highlightText === "function") {
+      Array.from(keywords).filter(function (k) { return /[\uac00-\ud7a3]/.test(k); })
+        .forEach(function (k) { _highlightText(summary, k, "highlighted"); });
+    }
+    return summary;
+  };
+});

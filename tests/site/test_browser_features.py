@@ -62,6 +62,29 @@ def test_the_language_switch_lands_on_the_twin(page, site, start):
     assert page.problems.all() == []
 
 
+# Words of the text under ``selector`` that the browser broke across lines (a line may break at
+# spaces, hyphens, dashes, slashes, brackets and the middle dot).
+BROKEN_WORDS_JS = """(selector) => {
+        const broken = [];
+        for (const table of document.querySelectorAll(selector)) {
+            const walker = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                if (node.parentElement.closest('.math, mjx-container')) continue;
+                const re = /[^\\s\\-\u2010\u2013\u2014/()\u00b7]+/g;  // lines may break at -, dashes, /, brackets, ·
+                let m;
+                while ((m = re.exec(node.data)) !== null) {
+                    const range = document.createRange();
+                    range.setStart(node, m.index);
+                    range.setEnd(node, m.index + m[0].length);
+                    const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                    if (lines.size > 1) broken.push(m[0]);
+                }
+            }
+        }
+        return broken;
+    }"""
+
+
 def search(page, start: str, query: str) -> list[str]:
     """Type ``query`` into the page's search box, submit, and return the result page names."""
     open_page(page, f"{start}.html")
@@ -94,6 +117,34 @@ def test_korean_search_finds_the_word_with_any_particle(page, site, query, stem)
     assert languages == sorted(languages, key=lambda lang: lang != "ko")
     assert page.problems.all() == []
 
+
+
+def test_search_summaries_quote_the_article_and_mark_the_korean_stem(page, site):
+    """Each result's summary is a passage of that page's article (not its table of contents or
+    header buttons), the Korean stem is marked in it whatever particle was typed, and no Korean
+    word in the summaries is broken across lines."""
+    search(page, "intro", "함수는")
+    page.wait_for_function("() => { const items = document.querySelectorAll('#search-results ul.search li');"
+                           " return items.length > 0 && [...items].every(li => li.querySelector('p.context')); }",
+                           timeout=20_000)
+    items = page.eval_on_selector_all("#search-results ul.search li", """items => items.map(li => ({
+        href: li.querySelector('a').getAttribute('href'),
+        summary: li.querySelector('p.context').textContent,
+        marked: [...li.querySelectorAll('p.context .highlighted')].map(s => s.textContent)}))""")
+    assert len(items) >= 5
+    for item in items:
+        name = re.sub(r"\.html(#.*|\?.*)?$", "", item["href"])
+        html = BeautifulSoup((site / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        article = html.select_one("article.bd-article")
+        for element in article.select(".headerlink, script, style"):
+            element.decompose()
+        text = re.sub(r"\s+", "", article.get_text())
+        summary = re.sub(r"\s+", "", item["summary"]).removeprefix("...").removesuffix("...")
+        assert summary in text, f"{name}: the summary is not from the article: {item['summary'][:120]!r}"
+        assert "함수" in item["marked"], f"{name}: the stem is not marked in {item['summary'][:120]!r}"
+    # (Formulas stay TeX source here, as in Sphinx; a long one may wrap anywhere.)
+    assert [w for w in page.evaluate(BROKEN_WORDS_JS, "#search-results") if HANGUL.search(w)] == []
+    assert page.problems.all() == []
 
 def test_english_search_is_stemmed_and_runs_on_the_english_search_page(page, site):
     results = search(page, "intro_en", "Activations")
@@ -226,25 +277,7 @@ def test_tables_do_not_break_words(page, site, language):
         pytest.skip(f"no {language} page has a table")
     for name in names:
         open_page(page, f"{name}.html")
-        broken = page.evaluate("""() => {
-            const broken = [];
-            for (const table of document.querySelectorAll('article.bd-article table')) {
-                const walker = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
-                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                    if (node.parentElement.closest('.math, mjx-container')) continue;
-                    const re = /[^\\s\\-\u2010\u2013\u2014/()\u00b7]+/g;  // lines may break at -, dashes, /, brackets, ·
-                    let m;
-                    while ((m = re.exec(node.data)) !== null) {
-                        const range = document.createRange();
-                        range.setStart(node, m.index);
-                        range.setEnd(node, m.index + m[0].length);
-                        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
-                        if (lines.size > 1) broken.push(m[0]);
-                    }
-                }
-            }
-            return broken;
-        }""")
+        broken = page.evaluate(BROKEN_WORDS_JS, "article.bd-article table")
         assert not broken, f"{name}: words broken across lines: {broken[:20]}"
     assert page.problems.all() == []
 
