@@ -282,6 +282,22 @@ def test_tables_do_not_break_words(page, site, language):
     assert page.problems.all() == []
 
 
+
+@pytest.mark.parametrize("name", ["intro", "chapters/ko/10_choosing", "exercises/ko/ex01_collapse_layers",
+                                  "glossary/en"])
+def test_korean_words_are_not_broken_in_the_navigation(page, site, name):
+    """The sidebar (site's table of contents), the page's table of contents and the previous/next
+    links wrap Korean titles between words (과제 1. 두 선형 층을 하나로 합치기, not 합치 / 기)."""
+    if not (site / f"{name}.html").exists():
+        pytest.skip(f"{name} is not built")
+    for width in (1280, 1000):
+        page.set_viewport_size({"width": width, "height": 900})
+        open_page(page, f"{name}.html")
+        broken = page.evaluate(BROKEN_WORDS_JS, ".bd-sidebar-primary, .bd-sidebar-secondary, .prev-next-area, "
+                                                "article.bd-article")
+        assert [w for w in broken if HANGUL.search(w)] == [], f"{name} at {width}px"
+    assert page.problems.all() == []
+
 def test_the_site_works_opened_from_files(browser, site):
     """From a USB stick (file://, no server, no network): pages, MathJax with its fonts, and the Korean
     search work, with no failed request and no console error."""
