@@ -49,3 +49,8 @@ document.addEventListener("DOMContentLoaded", function () {
     return summary;
   };
 });
+/* On a search page, the language switch keeps the query: the other language's search page runs it. */
+document.addEventListener("DOMContentLoaded", function () {
+  var link = document.querySelector("a.actlab-language-switch");
+  if (link && new URLSearchParams(location.search).has("q")) link.search = location.search;
+});

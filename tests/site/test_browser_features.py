@@ -85,6 +85,21 @@ BROKEN_WORDS_JS = """(selector) => {
     }"""
 
 
+
+def test_the_language_switch_keeps_the_search_query(page, site):
+    search(page, "intro", "활성화를")
+    korean = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.getAttribute('href'))")
+    with page.expect_navigation():
+        page.click("a.actlab-language-switch")
+    page.wait_for_function("() => { const s = document.querySelector('#search-results .search-summary');"
+                           " return s && s.textContent.trim().length > 0; }", timeout=20_000)
+    assert page.url.split("?")[0].endswith("/search_en.html")
+    assert page.input_value(".bd-search-container input[name=q]") == "활성화를"
+    english = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.getAttribute('href'))")
+    assert sorted(english) == sorted(korean)  # the same pages, the English ones first
+    assert language_of(re.sub(r"\.html.*$", "", english[0])) == "en"
+    assert page.problems.all() == []
+
 def search(page, start: str, query: str) -> list[str]:
     """Type ``query`` into the page's search box, submit, and return the result page names."""
     open_page(page, f"{start}.html")
