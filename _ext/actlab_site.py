@@ -46,6 +46,8 @@ OTHER = {"ko": "en", "en": "ko"}
 SWITCH_LABEL = {"ko": "한국어", "en": "English"}
 SWITCH_TITLE = {"ko": "이 페이지를 한국어로 보기", "en": "Read this page in English"}
 SEARCH_PAGE = {"ko": "search", "en": "search_en"}
+# The logo's text for screen readers (pydata-sphinx-theme writes "<title> - Home" in English only).
+LOGO_ALT = {"ko": "{title} 첫 페이지", "en": "{title} - Home"}
 
 # Interface strings of pydata-sphinx-theme that neither it nor Sphinx translate into Korean.
 KO_THEME_STRINGS = {
@@ -244,6 +246,10 @@ def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
     titles = app.config.actlab_titles
     if titles.get(lang):
         context["docstitle"] = titles[lang]
+    theme_logo = dict(context.get("theme_logo") or {})  # a copy: the theme changes it per page
+    if not theme_logo.get("text"):
+        theme_logo["alt_text"] = LOGO_ALT[lang].format(title=context.get("docstitle", ""))
+    context["theme_logo"] = theme_logo
     twin = find_twin(app, pagename)
     original_pathto = context["pathto"]
     if twin:
