@@ -19,7 +19,9 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import shutil
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -49,6 +51,10 @@ def finish(nb) -> list[str]:
     """Drop what must not be stored; return problems worth reporting (stderr, missing glyphs)."""
     problems = []
     nb.metadata.pop("widgets", None)
+    # the exact Python that ran it is the machine's, not the notebook's: keep only major.minor
+    info = nb.metadata.get("language_info", {})
+    if "version" in info:
+        info["version"] = ".".join(str(info["version"]).split(".")[:2])
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
@@ -73,6 +79,14 @@ def finish(nb) -> list[str]:
 
 def execute(path_str: str, nb_json: str) -> tuple[str, str, list[str], float]:
     """Run one notebook in a fresh kernel; returns (path, notebook json, problems, seconds)."""
+    sockets = tempfile.mkdtemp(prefix="actlab-kernel-")
+    try:
+        return _execute(path_str, nb_json, sockets)
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
+
+
+def _execute(path_str: str, nb_json: str, sockets: str) -> tuple[str, str, list[str], float]:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
@@ -81,7 +95,12 @@ def execute(path_str: str, nb_json: str) -> tuple[str, str, list[str], float]:
     path.parent.mkdir(parents=True, exist_ok=True)
     # store_widget_state stays on: nbclient 0.11's output-widget hook fails without it; the
     # state is dropped again in finish().
-    client = NotebookClient(nb, timeout=TIMEOUT, kernel_name="python3", record_timing=False,
+    # IPC sockets in a folder of our own instead of TCP ports: two kernels started at the same moment
+    # by two workers could pick the same free port, and one of them then waited forever
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+    client = NotebookClient(nb, km=km, timeout=TIMEOUT, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     try:
