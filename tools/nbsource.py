@@ -48,7 +48,8 @@ TAGS = {
     "solution": ["solution"],
     "check": ["check"],
 }
-STUB_COMMENT = {"ko": "여기에 코드를 작성하세요", "en": "write your code here"}
+# one comment in both languages, so that the Korean and English notebooks keep identical code cells
+STUB_COMMENT = "여기에 코드를 작성하세요 (write your code here)"
 SETUP_COMMENT = {
     "ko": "# Colab에서 실행할 때만 actlab을 설치합니다. 그다음 언어, 그림(SVG, 한글 글꼴), 출력 형식을 설정합니다.",
     "en": "# Installs actlab only when running in Colab, then sets the language, figures (SVG, Hangul font) and print format.",
@@ -209,7 +210,7 @@ def stub(code: str, lang: str) -> str:
         s = line.strip()
         if s == BEGIN:
             indent = line[: len(line) - len(line.lstrip())]
-            out.append(f"{indent}raise NotImplementedError  # {STUB_COMMENT[lang]}")
+            out.append(f"{indent}raise NotImplementedError  # {STUB_COMMENT}")
             inside = True
         elif s == END:
             inside = False
