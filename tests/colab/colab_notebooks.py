@@ -5,6 +5,9 @@ The stand-in ``google.colab`` module makes the setup cell believe it runs in Col
 ``ACTLAB_WHEEL`` variable points its install at a wheel built from this checkout instead of the
 repository address. The environment holds only what Colab preinstalls (pinned to versions Colab has
 shipped, ipywidgets 7.7 included), so the test also proves that installing actlab upgrades nothing.
+
+Shared by test_colab_ko.py and test_colab_en.py: two modules, each with its own environment, so that
+the two xdist workers (--dist loadfile) share the work instead of one running all 34 notebooks.
 """
 from __future__ import annotations
 
@@ -16,7 +19,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,8 +55,12 @@ def python312() -> str:
     return sys.executable
 
 
-@pytest.fixture(scope="module")
-def colab(tmp_path_factory):
+def notebooks(lang: str) -> list[Path]:
+    return [p for p in NOTEBOOKS if p.parent.name == lang]
+
+
+def make_colab(tmp_path_factory):
+    """A Colab-like Python 3.12 environment and a wheel of this checkout's library."""
     base = tmp_path_factory.mktemp("colab")
     # built from a copy: building in the checkout leaves build/lib/actlab there, a second copy of the
     # library that a graded submission could try to load by path
@@ -83,11 +89,7 @@ def freeze(py) -> set[str]:
     return set(out.stdout.splitlines())
 
 
-def test_notebooks_exist():
-    assert NOTEBOOKS, "no chapter or exercise notebooks found"
-
-
-def test_every_notebook_of_the_book_is_run_here():
+def check_every_notebook_of_the_book_is_run():
     """The glob above picks up new chapters by itself; this checks it finds exactly the notebooks the
     book's table of contents lists (chapters 01-10 and the exercises, both languages), no answer key."""
     import yaml
@@ -101,7 +103,7 @@ def test_every_notebook_of_the_book_is_run_here():
     assert not [p for p in NOTEBOOKS if "solutions" in p.parts]
 
 
-def test_installing_actlab_upgrades_nothing_colab_has(colab):
+def check_installing_actlab_upgrades_nothing_colab_has(colab):
     before = freeze(colab["py"])
     subprocess.run([colab["py"], "-m", "pip", "install", "-q", colab["env"]["ACTLAB_WHEEL"]], check=True)
     after = freeze(colab["py"])
@@ -110,8 +112,7 @@ def test_installing_actlab_upgrades_nothing_colab_has(colab):
     subprocess.run([colab["py"], "-m", "pip", "uninstall", "-q", "-y", "actlab"], check=True)
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_notebook_runs_alone_after_its_first_cell_installs_actlab(colab, notebook, tmp_path):
+def check_notebook_runs_alone_after_its_first_cell_installs_actlab(colab, notebook, tmp_path):
     subprocess.run([colab["py"], "-m", "pip", "uninstall", "-q", "-y", "actlab"], capture_output=True)
     work = tmp_path / "alone"
     work.mkdir()

@@ -1,0 +1,28 @@
+"""Colab's view of the Korean notebooks (chapters and exercises): see colab_notebooks.py."""
+import pytest
+
+from colab_notebooks import (ROOT, check_every_notebook_of_the_book_is_run,
+                             check_installing_actlab_upgrades_nothing_colab_has,
+                             check_notebook_runs_alone_after_its_first_cell_installs_actlab, make_colab, notebooks)
+
+
+@pytest.fixture(scope="module")
+def colab(tmp_path_factory):
+    return make_colab(tmp_path_factory)
+
+
+def test_every_notebook_of_the_book_is_run_by_the_two_modules():
+    check_every_notebook_of_the_book_is_run()
+
+
+def test_installing_actlab_upgrades_nothing_colab_has(colab):
+    check_installing_actlab_upgrades_nothing_colab_has(colab)
+
+
+def test_there_are_ko_notebooks():
+    assert len(notebooks("ko")) == 10 + 7
+
+
+@pytest.mark.parametrize("notebook", notebooks("ko"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebook_runs_alone_after_its_first_cell_installs_actlab(colab, notebook, tmp_path):
+    check_notebook_runs_alone_after_its_first_cell_installs_actlab(colab, notebook, tmp_path)
