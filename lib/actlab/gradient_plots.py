@@ -62,7 +62,6 @@ EXPLORER_DEPTHS = (2, 30)
 
 MESSAGES = Messages({
     "layer": {"ko": "은닉층 번호 l", "en": "hidden layer l"},
-    "grad": {"ko": "‖∂L/∂W‖ (로그 눈금)", "en": "‖∂L/∂W‖ (log scale)"},
     "weight_grad_norm": {"ko": "‖∂L/∂W‖ (로그 눈금)", "en": "‖∂L/∂W‖ (log scale)"},
     "delta_norm": {"ko": "‖∂L/∂z‖ (로그 눈금)", "en": "‖∂L/∂z‖ (log scale)"},
     "a_std": {"ko": "출력의 표준편차 (로그 눈금)", "en": "std of the outputs (log scale)"},
@@ -348,7 +347,7 @@ def plot_depths(grid, bound: str | None = "sigmoid", *, size=None):
         ax.set_title(MESSAGES("depth_title", depth=d))
         ax.set_xlabel(MESSAGES("layer"))
         ax.set_xticks(_ticks(d))
-    axes[0][0].set_ylabel(MESSAGES("grad"))
+    axes[0][0].set_ylabel(MESSAGES("weight_grad_norm"))
     axes[0][0].legend(loc="lower right")
     return fig
 
@@ -587,7 +586,7 @@ def gradient_explorer(depth: int = 10, activation: str = "sigmoid", init: str = 
     def draw(ax, depth, activation, init):
         _draw_flow(ax, depth, activation, init)
         ax.set_xlabel(MESSAGES("layer"))
-        ax.set_ylabel(MESSAGES("grad"))
+        ax.set_ylabel(MESSAGES("weight_grad_norm"))
 
     return explorers.Explorer(draw, size=(5.2, 3.6), **_controls(depth, activation, init))
 
