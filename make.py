@@ -106,12 +106,12 @@ def cmd_book(args) -> None:
 
 def ensure_browser() -> None:
     """Debian's Chromium and a Hangul font for the browser tests; installed here when we are root."""
-    if shutil.which("chromium") and Path("/usr/share/fonts/truetype/nanum").exists():
+    if shutil.which("chromium") and Path("/usr/share/fonts/truetype/nanum").exists() and shutil.which("bwrap"):
         return
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         run("apt-get", "update", "-qq", env=env, check=False)
-        run("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-nanum", env=env, check=False)
+        run("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-nanum", "bubblewrap", env=env, check=False)
     if not shutil.which("chromium"):
         say("Chromium is not installed and cannot be installed here (not root, or no apt-get): the browser "
             "tests will be reported as SKIPPED. Install it with: sudo apt-get install chromium fonts-nanum")
