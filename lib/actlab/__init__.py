@@ -27,9 +27,8 @@ __all__ = [
 
 # Heavier submodules load on first use, so `import actlab` stays cheap (PEP 562).
 _LAZY_SUBMODULES = {
-    "notebook", "plotting", "explorers", "layers", "losses", "optimizers", "initializers", "network",
-    "training", "datasets", "gradcheck", "exercises", "grade", "sparsity", "gradflow", "summary",
-    "linear", "xor", "softmax_plots", "sparsity_plots", "maxout_plots", "gradient_plots",
+    "notebook", "plotting", "layers", "losses", "optimizers", "initializers", "network", "training",
+    "datasets", "gradcheck", "sparsity", "gradflow", "linear", "chapters", "exercises", "grade",
 }
 
 

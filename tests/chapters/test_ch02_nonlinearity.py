@@ -1,9 +1,9 @@
-"""actlab.xor: chapter 2's XOR experiments (training only; figures are checked by the notebook tests)."""
+"""actlab.chapters.ch02_nonlinearity: chapter 2's XOR experiments (training only; figures are checked by the notebook tests)."""
 import numpy as np
 import pytest
 
 from actlab.linear import best_linear_classifier
-from actlab.xor import XOR_X, XOR_Y, accuracy, train_xor
+from actlab.chapters.ch02_nonlinearity import XOR_X, XOR_Y, accuracy, train_xor
 
 
 def test_the_data_is_xor():
@@ -49,7 +49,7 @@ def test_bad_arguments_name_themselves():
 
 def test_accuracy_table_lists_every_network_in_both_languages():
     import actlab
-    from actlab.xor import accuracy_table, train_grid
+    from actlab.chapters.ch02_nonlinearity import accuracy_table, train_grid
 
     results = train_grid(hidden_sizes=(1, 4), activations=("identity", "tanh"))
     assert set(results) == {("identity", 1), ("identity", 4), ("tanh", 1), ("tanh", 4)}
@@ -70,7 +70,7 @@ def test_explorer_retrains_and_its_twin_shows_every_network():
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    from actlab.xor import train_grid, xor_explorer, xor_twin
+    from actlab.chapters.ch02_nonlinearity import train_grid, xor_explorer, xor_twin
 
     ex = xor_explorer()
     assert ex.values == {"hidden": 2, "activation": "tanh"}

@@ -1,4 +1,4 @@
-"""actlab.softmax_plots: the softmax Jacobian and chapter 6's two figures."""
+"""actlab.chapters.ch06_softmax: the softmax Jacobian and chapter 6's two figures."""
 from __future__ import annotations
 
 import matplotlib
@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 
 import actlab  # noqa: E402
 from actlab import sigmoid, softmax, softmax_jvp  # noqa: E402
-from actlab import softmax_plots as sp  # noqa: E402
+from actlab.chapters import ch06_softmax as sp  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

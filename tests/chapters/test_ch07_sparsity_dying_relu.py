@@ -1,4 +1,4 @@
-"""actlab.sparsity_plots: chapter 7's runs, the thinner network, the figures, the dying-ReLU explorer."""
+"""actlab.chapters.ch07_sparsity_dying_relu: chapter 7's runs, the thinner network, the figures, the dying-ReLU explorer."""
 from __future__ import annotations
 
 import matplotlib
@@ -10,7 +10,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import actlab  # noqa: E402
-from actlab import sparsity_plots as sp  # noqa: E402
+from actlab.chapters import ch07_sparsity_dying_relu as sp  # noqa: E402
 from actlab.network import MLP  # noqa: E402
 
 

@@ -1,4 +1,4 @@
-"""actlab.maxout_plots: chapter 8's Maxout unit, tangent fits of x², bounds, training and figures."""
+"""actlab.chapters.ch08_maxout: chapter 8's Maxout unit, tangent fits of x², bounds, training and figures."""
 from __future__ import annotations
 
 import matplotlib
@@ -13,7 +13,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 import actlab  # noqa: E402
 from actlab import leaky_relu, maxout_grad, relu  # noqa: E402
-from actlab import maxout_plots as mp  # noqa: E402
+from actlab.chapters import ch08_maxout as mp  # noqa: E402
 from actlab.datasets import two_moons  # noqa: E402
 from actlab.layers import Dense  # noqa: E402
 

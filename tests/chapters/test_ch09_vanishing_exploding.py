@@ -1,4 +1,4 @@
-"""actlab.gradient_plots: chapter 9's measurements, tables, figures, clipping runs and explorer."""
+"""actlab.chapters.ch09_vanishing_exploding: chapter 9's measurements, tables, figures, clipping runs and explorer."""
 from __future__ import annotations
 
 import matplotlib
@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 
 import actlab  # noqa: E402
 from actlab import gradflow  # noqa: E402
-from actlab import gradient_plots as gp  # noqa: E402
+from actlab.chapters import ch09_vanishing_exploding as gp  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

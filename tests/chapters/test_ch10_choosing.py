@@ -7,8 +7,8 @@ import pytest
 
 from actlab import ACTIVATIONS
 from actlab.i18n import set_language
-from actlab.summary import (HiddenResult, compare_hidden, fit_regression_outputs, hidden_table, measure_costs,
-                            plot_hidden_comparison, regression_target, summary_table)
+from actlab.chapters.ch10_choosing import (HiddenResult, compare_hidden, fit_regression_outputs, hidden_table,
+                                          measure_costs, plot_hidden_comparison, regression_target, summary_table)
 
 EXTRA_ROWS = 2  # softmax and Maxout after the registry
 
@@ -147,7 +147,7 @@ def test_hidden_table_is_sorted_by_loss_and_in_the_language(small_comparison, la
 def test_hidden_table_columns_line_up_with_hangul():
     r = compare_hidden(["tanh", "relu"], epochs=1, seeds=(0,))
     lines = hidden_table(r, lang="ko").splitlines()[1:]
-    from actlab.summary import _width
+    from actlab.chapters.ch10_choosing import _width
 
     assert len({_width(line) for line in lines}) == 1
 

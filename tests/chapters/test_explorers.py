@@ -1,4 +1,4 @@
-"""actlab.explorers without a browser: moving a control (programmatically or through the widget)
+"""actlab.chapters.explorers without a browser: moving a control (programmatically or through the widget)
 redraws, and the plotted data change as they should; static twins draw one panel per setting."""
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 
 import actlab  # noqa: E402
-from actlab import ACTIVATIONS, explorers, softmax  # noqa: E402
+from actlab import ACTIVATIONS, softmax  # noqa: E402
+from actlab.chapters import ch06_softmax, explorers  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -55,9 +56,9 @@ def test_moving_the_widget_redraws_like_a_user_would():
 
 
 def test_softmax_temperature_explorer_sharpens_and_flattens():
-    ex = explorers.softmax_temperature_explorer()
+    ex = ch06_softmax.softmax_temperature_explorer()
     heights = lambda: np.array([p.get_height() for p in ex.figure.axes[0].patches])  # noqa: E731
-    z = np.array(explorers.DEFAULT_LOGITS)
+    z = np.array(ch06_softmax.DEFAULT_LOGITS)
     np.testing.assert_allclose(heights(), softmax(z))
     ex.set(temperature=0.1)
     sharp = heights()
@@ -119,13 +120,13 @@ def test_static_twins_draw_one_titled_panel_per_setting(lang):
     titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
     assert len(titles) == 3 and all(ACTIVATIONS["swish"].label(lang) in t for t in titles)
     assert "β = 4" in titles[2]
-    fig = explorers.softmax_temperature_twin(temperatures=(0.5, 2.0))
-    assert [ax.get_title() for ax in fig.axes] == [explorers.MESSAGES("softmax_title", t=t) for t in (0.5, 2.0)]
+    fig = ch06_softmax.softmax_temperature_twin(temperatures=(0.5, 2.0))
+    assert [ax.get_title() for ax in fig.axes] == [ch06_softmax.MESSAGES("softmax_title", t=t) for t in (0.5, 2.0)]
     actlab.set_language("ko")
 
 
 def test_softmax_twin_writes_negative_logits_with_a_real_minus_sign():
-    fig = explorers.softmax_temperature_twin(logits=(1.0, -1.0), temperatures=(1.0,))
+    fig = ch06_softmax.softmax_temperature_twin(logits=(1.0, -1.0), temperatures=(1.0,))
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert labels == ["1", "\u22121"]
 

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_int
-from .datasets import xor as xor_data
-from .i18n import Messages
-from .network import MLP, accuracy as _accuracy
-from .registry import ACTIVATIONS
+from .._validate import check_int
+from ..datasets import xor as xor_data
+from ..i18n import Messages
+from ..network import MLP, accuracy as _accuracy
+from ..registry import ACTIVATIONS
 
 __all__ = ["XOR_X", "XOR_Y", "train_xor", "accuracy", "plot_xor_comparison", "train_grid",
            "accuracy_table", "xor_twin", "xor_explorer",
@@ -80,13 +80,13 @@ def _proba(model):
         return lambda grid: model.predict_proba(grid)[:, 1]
     if hasattr(model, "decision_function"):
         # a steep sigmoid of the signed distance: the same two colours, and a straight 0.5 contour
-        from .activations import sigmoid
+        from ..activations import sigmoid
         return lambda grid: sigmoid(20.0 * model.decision_function(grid))
     return lambda grid: np.asarray(model.predict(grid), dtype=float)
 
 
 def _panel(ax, model, title, resolution=61):
-    from . import plotting
+    from .. import plotting
 
     # a coarse grid is smooth enough at these sizes and keeps the SVG small (contours are paths)
     plotting.plot_decision_boundary(_proba(model), XOR_X, XOR_Y, ax=ax, limits=(-0.5, 1.5),
@@ -96,7 +96,7 @@ def _panel(ax, model, title, resolution=61):
 
 def plot_xor_comparison(line, net, *, hidden: int | None = None, activation: str = "tanh"):
     """Two decision boundaries side by side: the best straight line, then the trained network."""
-    from . import plotting
+    from .. import plotting
 
     hidden = net.weight_layers[0].out_features if hidden is None else hidden
     fig, axes = plotting.new_figure(ncols=2, size=(6.4, 3.4))
@@ -168,7 +168,7 @@ def _cell_title(activation, hidden, acc):
 
 
 def xor_explorer(*, seed: int = 0):
-    """An :class:`~actlab.explorers.Explorer`: hidden units (slider) and activation (menu); each change retrains."""
+    """An :class:`~actlab.chapters.explorers.Explorer`: hidden units (slider) and activation (menu); each change retrains."""
     from . import explorers
 
     def draw(ax, hidden, activation):

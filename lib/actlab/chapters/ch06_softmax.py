@@ -1,10 +1,11 @@
-r"""Chapter 6's softmax figures: the probabilities beside the Jacobian, and the two-class case.
+r"""Chapter 6 (06_softmax), softmax's figures: the probabilities beside the Jacobian, and the two-class case.
 
 Softmax is not elementwise, so its derivative is a matrix: with :math:`s = \mathrm{softmax}(x)`,
 :math:`J = \partial s / \partial x = \mathrm{diag}(s) - s s^\top`. :func:`jacobian` builds it;
 :func:`plot_softmax` draws the probabilities with the Jacobian beside them, and
 :func:`plot_two_classes` shows that with two classes softmax is the sigmoid of the difference,
-again with the derivative beside it. Labels follow the active language.
+again with the derivative beside it; :func:`softmax_temperature_explorer` slides the temperature
+(:func:`softmax_temperature_twin` is its static twin). Labels follow the active language.
 
 >>> jacobian([0.0, 0.0]).round(2)
 array([[ 0.25, -0.25],
@@ -14,11 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_float_array
-from .i18n import Messages
-from .softmax import softmax
+from .._validate import as_float_array
+from ..i18n import Messages
+from ..softmax import softmax
 
-__all__ = ["jacobian", "plot_softmax", "plot_two_classes", "MESSAGES"]
+__all__ = ["jacobian", "plot_softmax", "plot_two_classes", "DEFAULT_LOGITS", "softmax_temperature_explorer",
+           "softmax_temperature_twin", "MESSAGES"]
 
 MESSAGES = Messages({
     "probability": {"ko": "확률", "en": "probability"},
@@ -32,6 +34,9 @@ MESSAGES = Messages({
     "difference": {"ko": "차이 z = z₁ − z₂", "en": "difference z = z₁ − z₂"},
     "softmax_1": {"ko": "softmax(z₁, z₂)₁", "en": "softmax(z₁, z₂)₁"},
     "sigmoid": {"ko": "σ(z₁ − z₂)", "en": "σ(z₁ − z₂)"},
+    "temperature": {"ko": "온도 T", "en": "temperature T"},
+    "logit": {"ko": "로짓", "en": "logit"},
+    "softmax_title": {"ko": "소프트맥스, T = {t:g}", "en": "softmax, T = {t:g}"},
 })
 
 
@@ -52,7 +57,7 @@ def jacobian(x):
 
 def plot_softmax(x, *, size: tuple[float, float] = (8.4, 3.2)):
     """Bars of ``softmax(x)`` (left) beside the Jacobian as an annotated heat map (right); returns the figure."""
-    from . import plotting
+    from .. import plotting
 
     arr = as_float_array(x, "x")
     if arr.ndim != 1 or not 2 <= arr.size <= 8:
@@ -96,8 +101,8 @@ def plot_two_classes(z=None, *, size: tuple[float, float] = (8.4, 3.2)):
     The softmax curves use :math:`(z_1, z_2) = (z, 0)`; the derivative of the first output with respect
     to :math:`z_1` is the Jacobian's corner :math:`s_1(1 - s_1)`, the sigmoid's :math:`\sigma(1 - \sigma)`.
     """
-    from . import plotting
-    from .activations import sigmoid, sigmoid_derivative
+    from .. import plotting
+    from ..activations import sigmoid, sigmoid_derivative
 
     grid = np.linspace(-6.0, 6.0, 241) if z is None else as_float_array(z, "z")
     if grid.ndim != 1 or grid.size < 2:
@@ -115,3 +120,44 @@ def plot_two_classes(z=None, *, size: tuple[float, float] = (8.4, 3.2)):
         ax.set_xlabel(MESSAGES("difference"))
         ax.legend(loc="best")
     return fig
+
+
+# ---- the temperature explorer ------------------------------------------------------------------
+DEFAULT_LOGITS = (2.0, 1.0, 0.5, -1.0)
+
+
+def _softmax_draw(logits):
+    from .. import plotting
+
+    z = np.asarray(logits, dtype=float)
+    if z.ndim != 1 or z.size < 2:
+        raise ValueError(f"logits must be a 1-D sequence of at least 2 numbers, got shape {z.shape}")
+
+    def draw(ax, temperature):
+        p = softmax(z / temperature)
+        ax.bar(np.arange(z.size), p, color=plotting.COLORS[: z.size] if z.size <= len(plotting.COLORS) else None)
+        ax.set_ylim(0, 1)
+        ax.set_xticks(np.arange(z.size), [f"{v:g}".replace("-", "\u2212") for v in z])  # U+2212 as on numeric ticks
+        ax.set_xlabel(f"{MESSAGES('class')} ({MESSAGES('logit')})")
+        ax.set_ylabel(MESSAGES("probability"))
+        ax.set_title(MESSAGES("softmax_title", t=temperature))
+        for i, v in enumerate(p):
+            ax.text(i, v + 0.02, f"{v:.2f}", ha="center", fontsize=8)
+    return draw
+
+
+def softmax_temperature_explorer(logits=DEFAULT_LOGITS, temperature: float = 1.0, *,
+                                 low: float = 0.1, high: float = 5.0):
+    """A temperature slider over ``softmax(logits / T)``: small T sharpens, large T flattens."""
+    from . import explorers
+
+    return explorers.Explorer(_softmax_draw(logits), size=(4.8, 3.2),
+                              temperature=explorers.slider(MESSAGES("temperature"), low, high, 0.05, value=temperature))
+
+
+def softmax_temperature_twin(logits=DEFAULT_LOGITS, temperatures=(0.25, 1.0, 4.0), *, ncols: int = 3):
+    """The static twin: one bar chart per temperature."""
+    from . import explorers
+
+    return explorers.static_twin(_softmax_draw(logits), [{"temperature": float(t)} for t in temperatures],
+                                 ncols=ncols, labels={"temperature": MESSAGES("temperature")})

@@ -29,12 +29,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_float_array, check_int, check_real
-from .datasets import two_moons
-from .i18n import Messages
-from .network import MLP
-from .registry import ACTIVATIONS
-from .training import LABELS, Hook, Recorder
+from .._validate import as_float_array, check_int, check_real
+from ..datasets import two_moons
+from ..i18n import Messages
+from ..network import MLP
+from ..registry import ACTIVATIONS
+from ..training import LABELS, Hook, Recorder
 
 __all__ = ["X_MOONS", "Y_MOONS", "SIZES", "EPOCHS", "BATCH_SIZE", "Run", "UnitRecorder", "train",
            "negative_units", "active_units", "thin_forward", "unit_gradient_norms", "activation_patterns",
@@ -256,8 +256,8 @@ def activation_patterns(net, X, layer: int = 0) -> int:
 # ---- figures ---------------------------------------------------------------------------------------
 def plot_zero_histograms(net, X, *, size: tuple[float, float] = (7.6, 3.0)):
     """Per hidden layer, a histogram over the inputs of the fraction of that layer's outputs that are 0."""
-    from . import plotting
-    from .sparsity import zero_fraction
+    from .. import plotting
+    from ..sparsity import zero_fraction
 
     X = as_float_array(X, "X")
     outputs = [a for _, a in net.layer_outputs(X)[:-1]]
@@ -301,7 +301,7 @@ def plot_active_units(net, X, y, first: int, second: int, *, size: tuple[float, 
     8 x 8 grid for each: units on for both inputs, on for this input only, and off."""
     from matplotlib.patches import Patch
 
-    from . import plotting
+    from .. import plotting
 
     X = as_float_array(X, "X")
     y = np.asarray(y).ravel()
@@ -337,7 +337,7 @@ def plot_masks(masks: dict, *, size: tuple[float, float] = (8.0, 2.4)):
     """One row of cells per ``label -> boolean mask`` (1-D, one entry per unit): on in colour, 0 in grey."""
     from matplotlib.colors import ListedColormap
 
-    from . import plotting
+    from .. import plotting
 
     if not isinstance(masks, dict) or not masks:
         raise ValueError("masks must be a non-empty dict label -> 1-D boolean array")
@@ -374,7 +374,7 @@ def plot_relu_dropout(relu_masks, dropout_masks, *, size: tuple[float, float] = 
 def plot_runs(runs: dict, *, size: tuple[float, float] = (8.8, 3.3)):
     """Left: the dead fraction of each hidden layer over the epochs, one colour per run (layer 1 solid,
     layer 2 dashed). Right: each run's loss. ``runs`` maps a label to a :class:`Run`."""
-    from . import plotting
+    from .. import plotting
 
     if not isinstance(runs, dict) or not runs or not all(isinstance(r, Run) for r in runs.values()):
         raise ValueError("runs must be a non-empty dict label -> Run (from sparsity_plots.train)")
@@ -404,7 +404,7 @@ def _number(v: float) -> str:
 def draw_dying(ax, lr: float, bias: float):
     """The explorer's draw function: train ReLU with ``lr`` and ``bias`` (cached) and plot, over the epochs,
     the dead fraction of both hidden layers (left axis) and the loss (right axis)."""
-    from . import plotting
+    from .. import plotting
 
     run = train("relu", lr=lr, bias=bias)
     for k in range(run.dead.shape[1]):
@@ -438,7 +438,7 @@ def _controls():
 
 
 def dying_explorer():
-    """An :class:`~actlab.explorers.Explorer`: learning rate and initial bias (sliders); each change trains
+    """An :class:`~actlab.chapters.explorers.Explorer`: learning rate and initial bias (sliders); each change trains
     the ReLU network (about 0.1 s, then cached) and redraws its dead fraction and loss."""
     from . import explorers
 

@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_float_array, check_int, check_real
-from .i18n import Messages
-from .maxout import maxout, maxout_argmax
+from .._validate import as_float_array, check_int, check_real
+from ..i18n import Messages
+from ..maxout import maxout, maxout_argmax
 
 __all__ = ["pieces", "unit", "winners", "as_layer", "tangent_points", "tangents", "square_tangents",
            "square_tangent_error", "tangent_error_bound", "max_error", "convex_fit_lower_bound",
@@ -116,7 +116,7 @@ def winners(x, w, b):
 
 def as_layer(w, b):
     """A :class:`~actlab.layers.Maxout` layer (1 input, 1 unit, ``k`` pieces) holding these pieces."""
-    from .layers import Maxout
+    from ..layers import Maxout
 
     w, b = _slopes_offsets(w, b)
     layer = Maxout(1, 1, k=w.size)
@@ -127,7 +127,7 @@ def as_layer(w, b):
 
 def unit_of(layer):
     """``(w, b)`` of a :class:`~actlab.layers.Maxout` layer with one input and one unit."""
-    from .layers import Maxout
+    from ..layers import Maxout
 
     if not isinstance(layer, Maxout) or layer.in_features != 1 or layer.units != 1:
         raise ValueError(f"layer must be a Maxout layer with 1 input and 1 unit, got {getattr(layer, 'name', layer)!r}")
@@ -253,8 +253,8 @@ def fit_unit(x, y, k: int, *, seed: int = 0, epochs: int = 300, lr: float = 0.01
 
     The pieces start random (Xavier); a piece that never wins on the data gets no gradient and stays where it is.
     """
-    from .layers import Maxout
-    from .network import Network
+    from ..layers import Maxout
+    from ..network import Network
 
     x = as_float_array(x, "x").reshape(-1, 1)
     y = as_float_array(y, "y").reshape(-1, 1)
@@ -279,7 +279,7 @@ def train_networks(X, y, specs: dict, *, epochs: int = 60, lr: float = 0.01, bat
     >>> r["m"][0].n_params                          # 2·4·2 + 4·2 weights and biases, then 4·2 + 2
     34
     """
-    from .network import MLP
+    from ..network import MLP
 
     if not isinstance(specs, dict) or not specs:
         raise ValueError("specs must be a non-empty dict label -> MLP keyword arguments")
@@ -331,7 +331,7 @@ def plot_unit(w, b, x=None, *, ax=None, target=None, title: str | None = None, l
 
     Returns the figure. ``x`` defaults to 401 points on [-1, 1].
     """
-    from . import plotting
+    from .. import plotting
 
     w, b = _slopes_offsets(w, b)
     x = _grid(x)
@@ -371,7 +371,7 @@ def plot_units(units, x=None, *, xs=None, targets=None, titles=None, ncols: int 
     """A row (or grid) of :func:`plot_unit` panels; ``units`` is a list of ``(w, b)``, ``targets`` and
     ``titles`` one per unit (or None). ``x`` is shared by every panel, or ``xs`` gives one grid per
     panel. One legend, in the first panel."""
-    from . import plotting
+    from .. import plotting
 
     units = list(units)
     if not units:
@@ -411,7 +411,7 @@ def plot_trained_vs_tangents(w, b):
 
 def plot_error_vs_k(ks, errors, *, ax=None):
     """Measured max errors against ``k`` (points) beside :math:`h^2/4 = 1/k^2` (line), both axes logarithmic."""
-    from . import plotting
+    from .. import plotting
 
     ks = np.asarray([check_int("ks", k) for k in ks])
     errors = as_float_array(errors, "errors")
@@ -441,8 +441,8 @@ def plot_error_vs_k(ks, errors, *, ax=None):
 
 def plot_boundaries(results: dict, X, y, *, resolution: int = 41):
     """The decision boundary of every network of :func:`train_networks`, side by side."""
-    from . import plotting
-    from .network import accuracy
+    from .. import plotting
+    from ..network import accuracy
 
     if not results:
         raise ValueError("results must not be empty")
@@ -476,7 +476,7 @@ def _controls(k=3, spread=1.0):
 
 
 def tangent_explorer(k: int = 3, spread: float = 1.0):
-    """An :class:`~actlab.explorers.Explorer`: pieces ``k`` and the spread of the tangent points of x²;
+    """An :class:`~actlab.chapters.explorers.Explorer`: pieces ``k`` and the spread of the tangent points of x²;
     draws the pieces, their maximum and x², with the exact max error on [-1, 1] in the title."""
     from . import explorers
 

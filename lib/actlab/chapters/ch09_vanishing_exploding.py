@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_int, check_real
-from .gradflow import GradientFlow, derivative_bound, gradient_flow, max_derivative
-from .i18n import Messages
-from .registry import ACTIVATIONS
-from .training import Hook
+from .._validate import check_int, check_real
+from ..gradflow import GradientFlow, derivative_bound, gradient_flow, max_derivative
+from ..i18n import Messages
+from ..registry import ACTIVATIONS
+from ..training import Hook
 
 __all__ = ["WIDTH", "DEPTHS", "SHOWN_ACTIVATIONS", "INITS", "EXPLORER_ACTIVATIONS", "EXPLORER_DEPTHS",
            "fmt", "init_label", "flow", "flow_grid", "ratio_table", "layer_table", "init_table",
@@ -135,7 +135,7 @@ def init_label(init: str, activation: str | None = None) -> str:
     _init_spec(init)
     label = INITS[init][2]
     if label is None:
-        from .initializers import default_init_for
+        from ..initializers import default_init_for
 
         chosen = default_init_for(activation) if activation else None
         label = MESSAGES("default") + (f" ({'He' if chosen == 'he_normal' else 'Xavier'})"
@@ -327,7 +327,7 @@ def plot_depths(grid, bound: str | None = "sigmoid", *, size=None):
     With ``bound`` a dashed line starts at that activation's last layer and falls by
     :math:`\\max|f'|` (0.25 for the sigmoid) per layer towards the input.
     """
-    from . import plotting
+    from .. import plotting
 
     activations, depths = _axes_of(grid)
     fig, axes = plotting.new_figure(1, len(depths), squeeze=False, sharey=True,
@@ -363,7 +363,7 @@ def plot_flows(groups: dict, fields=("a_std", "weight_grad_norm"), *, size=None)
 
     >>> fig = plot_flows({"tanh": {"Xavier": flow("tanh", 10, "xavier")}})   # doctest: +SKIP
     """
-    from . import plotting
+    from .. import plotting
 
     if not isinstance(groups, dict) or not groups or not all(isinstance(g, dict) and g for g in groups.values()):
         raise ValueError("groups must be a non-empty dict title -> {label: GradientFlow}")
@@ -405,7 +405,7 @@ class StepNorms(Hook):
         self._previous = [p.copy() for p in net.parameters()]
 
     def on_step_end(self, net, step, epoch):
-        from .optimizers import global_norm
+        from ..optimizers import global_norm
 
         params = net.parameters()
         with np.errstate(over="ignore", invalid="ignore"):
@@ -427,8 +427,8 @@ def clipping_run(clip=None, *, depth: int = 10, width: int = 32, lr: float = 0.1
     >>> max(steps.update_norm) <= 0.1 * 1.0 * (1 + 1e-9)     # every step at most lr x clip
     True
     """
-    from .datasets import regression_1d
-    from .network import MLP
+    from ..datasets import regression_1d
+    from ..network import MLP
 
     if clip is not None:
         clip = check_real("clip", clip, positive=True)
@@ -461,7 +461,7 @@ def plot_clipping(runs: dict, *, lr: float, clip: float, ceiling: float = 1e8, s
     and more in a few steps, and the exact size of such numbers depends on the last bits of the
     machine's arithmetic, which a stored figure must not.
     """
-    from . import plotting
+    from .. import plotting
 
     if not isinstance(runs, dict) or not runs:
         raise ValueError("runs must be a non-empty dict label -> (history, steps)")
@@ -515,8 +515,8 @@ def optimizer_run(optimizer="sgd", lr: float = 0.5, *, depth: int = 6, width: in
     >>> bool(run.change[0] > 0.5)     # Adam moves even the first layer a lot
     True
     """
-    from .datasets import two_moons
-    from .network import MLP
+    from ..datasets import two_moons
+    from ..network import MLP
 
     depth = check_int("depth", depth)
     width = check_int("width", width)
@@ -542,7 +542,7 @@ def _log_limits(values, min_decades: float = 6.0):
 
 
 def _draw_flow(ax, depth, activation, init, *, bound=True, ylim=None):
-    from . import plotting
+    from .. import plotting
 
     f = flow(activation, depth, init)
     ax.plot(f.layers, _positive(f.weight_grad_norm), **_markers(depth),
@@ -579,7 +579,7 @@ def _controls(depth=10, activation="sigmoid", init="xavier"):
 
 
 def gradient_explorer(depth: int = 10, activation: str = "sigmoid", init: str = "xavier"):
-    """An :class:`~actlab.explorers.Explorer`: depth (slider), activation and initialisation (menus) in,
+    """An :class:`~actlab.chapters.explorers.Explorer`: depth (slider), activation and initialisation (menus) in,
     the weight gradient norm of every layer out (log scale, ratio first/last in the title)."""
     from . import explorers
 

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_int, check_real
-from .i18n import Messages, get_language
-from .registry import ACTIVATIONS
-from .softmax import softmax
+from .._validate import check_int, check_real
+from ..i18n import Messages, get_language
+from ..registry import ACTIVATIONS
+from ..softmax import softmax
 
 __all__ = ["measure_costs", "summary_table", "show_summary", "HIDDEN_CHOICES", "HiddenResult",
            "compare_hidden", "hidden_table", "plot_hidden_comparison", "fit_regression_outputs",
@@ -227,8 +227,8 @@ def compare_hidden(names=HIDDEN_CHOICES, *, data=None, hidden=(16, 16, 16, 16), 
     on the whole data set before training, ``W_L`` the last hidden layer's weights: how much of the
     gradient still reaches the first layer.
     """
-    from .datasets import spirals
-    from .network import MLP
+    from ..datasets import spirals
+    from ..network import MLP
 
     names = list(names)
     if not names:
@@ -304,7 +304,7 @@ def hidden_table(results, lang: str | None = None) -> str:
 
 def plot_hidden_comparison(results):
     """The mean training loss per epoch of each activation in ``results`` (log scale); returns the figure."""
-    from .plotting import plot_curves
+    from ..plotting import plot_curves
 
     if not isinstance(results, dict) or not results or \
             not all(isinstance(r, HiddenResult) for r in results.values()):
@@ -328,8 +328,8 @@ def fit_regression_outputs(outputs=("identity", "sigmoid"), *, n: int = 100, hid
 
     Full-batch Adam, ``n`` evenly spaced inputs on [-1, 1], weights seeded with ``seed``.
     """
-    from .datasets import regression_1d
-    from .network import MLP
+    from ..datasets import regression_1d
+    from ..network import MLP
 
     outputs = list(outputs)
     if not outputs:

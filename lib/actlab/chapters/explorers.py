@@ -21,8 +21,8 @@ Dropdown, Output, HBox, VBox, ``observe(..., names="value")``. Explorer outputs 
 the notebooks (their cells are tagged ``nbval-ignore-output``/``remove-output``); the static twin,
 drawn by the same function, is what the website and nbval see.
 
-Ready explorers: :func:`activation_explorer` (leaky_relu/prelu/elu/celu alpha, swish/softplus beta)
-and :func:`softmax_temperature_explorer`, with :func:`activation_twin` and :func:`softmax_temperature_twin`.
+Ready explorer (chapters 4 and 5): :func:`activation_explorer` (leaky_relu/prelu/elu/celu alpha,
+swish/softplus beta), with :func:`activation_twin`. The chapters' own explorers are in their modules.
 """
 from __future__ import annotations
 
@@ -32,21 +32,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .i18n import Messages
-from .registry import ACTIVATIONS
+from ..registry import ACTIVATIONS
 
 __all__ = ["Control", "slider", "int_slider", "dropdown", "Explorer", "static_twin",
-           "PARAMETER_RANGES", "activation_explorer", "activation_twin",
-           "softmax_temperature_explorer", "softmax_temperature_twin", "MESSAGES"]
-
-MESSAGES = Messages({
-    "temperature": {"ko": "온도 T", "en": "temperature T"},
-    "probability": {"ko": "확률", "en": "probability"},
-    "class": {"ko": "클래스", "en": "class"},
-    "logit": {"ko": "로짓", "en": "logit"},
-    "softmax_title": {"ko": "소프트맥스, T = {t:g}", "en": "softmax, T = {t:g}"},
-})
-
+           "PARAMETER_RANGES", "activation_explorer", "activation_twin"]
 
 @dataclass(frozen=True)
 class Control:
@@ -138,7 +127,7 @@ def _render(draw, target, values, panels, size):
     """Call ``draw`` once on a fresh figure; returns the figure (closed in pyplot, so shown only on request)."""
     from matplotlib import pyplot as plt
 
-    from . import plotting
+    from .. import plotting
 
     plotting.use_style()
     if target is None:
@@ -236,7 +225,7 @@ class Explorer:
         return handler
 
     def _show(self):
-        from .notebook import in_kernel
+        from ..notebook import in_kernel
 
         if self._output is None or not in_kernel():  # no front end to show it (plain Python, tests)
             return
@@ -292,7 +281,7 @@ def static_twin(draw, values_list=None, *, grid: dict | None = None, ncols: int 
     """
     from matplotlib import pyplot as plt
 
-    from . import plotting
+    from .. import plotting
 
     settings = _settings(values_list, grid, dict(defaults or {}))
     if controls:
@@ -337,7 +326,7 @@ _SYMBOL = {"alpha": "α", "beta": "β"}
 
 
 def _activation_draw(name: str, param: str, x, ylim):
-    from . import plotting
+    from .. import plotting
 
     def draw(ax, **values):
         plotting.plot_activation(name, ax=ax, params={param: values[param]}, x=x)
@@ -371,40 +360,3 @@ def activation_twin(name: str, values=None, *, x=None, ylim=(-2.0, 4.0), ncols: 
     return static_twin(_activation_draw(name, param, x, ylim), [{param: v} for v in values], ncols=ncols,
                        labels={param: _SYMBOL[param]},
                        controls={param: slider(_SYMBOL[param], lo, hi, value=lo)})
-
-
-DEFAULT_LOGITS = (2.0, 1.0, 0.5, -1.0)
-
-
-def _softmax_draw(logits):
-    from . import plotting
-    from .softmax import softmax
-
-    z = np.asarray(logits, dtype=float)
-    if z.ndim != 1 or z.size < 2:
-        raise ValueError(f"logits must be a 1-D sequence of at least 2 numbers, got shape {z.shape}")
-
-    def draw(ax, temperature):
-        p = softmax(z / temperature)
-        ax.bar(np.arange(z.size), p, color=plotting.COLORS[: z.size] if z.size <= len(plotting.COLORS) else None)
-        ax.set_ylim(0, 1)
-        ax.set_xticks(np.arange(z.size), [f"{v:g}".replace("-", "\u2212") for v in z])  # U+2212 as on numeric ticks
-        ax.set_xlabel(f"{MESSAGES('class')} ({MESSAGES('logit')})")
-        ax.set_ylabel(MESSAGES("probability"))
-        ax.set_title(MESSAGES("softmax_title", t=temperature))
-        for i, v in enumerate(p):
-            ax.text(i, v + 0.02, f"{v:.2f}", ha="center", fontsize=8)
-    return draw
-
-
-def softmax_temperature_explorer(logits=DEFAULT_LOGITS, temperature: float = 1.0, *,
-                                 low: float = 0.1, high: float = 5.0) -> Explorer:
-    """A temperature slider over ``softmax(logits / T)``: small T sharpens, large T flattens."""
-    return Explorer(_softmax_draw(logits), size=(4.8, 3.2),
-                    temperature=slider(MESSAGES("temperature"), low, high, 0.05, value=temperature))
-
-
-def softmax_temperature_twin(logits=DEFAULT_LOGITS, temperatures=(0.25, 1.0, 4.0), *, ncols: int = 3):
-    """The static twin: one bar chart per temperature."""
-    return static_twin(_softmax_draw(logits), [{"temperature": float(t)} for t in temperatures], ncols=ncols,
-                       labels={"temperature": MESSAGES("temperature")})
