@@ -11,7 +11,7 @@
 
 Each notebook runs in a fresh kernel with its own folder as working directory, two at a time. The
 outputs of explorer cells are dropped (no widget state, no model ids); no timing metadata is kept.
-Source format: see tools/nbsource.py. Exit status 1 on a bad source or a failing cell, with the
+Source format (jupytext MyST notebooks): see tools/nbsource.py. Exit status 1 on a bad source or a failing cell, with the
 file and line.
 """
 from __future__ import annotations
@@ -123,8 +123,9 @@ def source_line(path: Path, cell_index) -> str:
     if cell_index == 0:
         return " in the generated setup cell"
     lang = next(lang for p, lang, _ in nbsource.targets(src) if p == path.resolve())
-    lines = [c.line for c in nbsource.parse(src) if c.kind == "code" or c.lang == lang]
-    return f" at {src.relative_to(ROOT)}:{lines[cell_index - 1]}" if cell_index - 1 < len(lines) else ""
+    cells = nbsource.cells_for(nbsource.read(src), lang)
+    line = cells[cell_index - 1].metadata.get("line") if cell_index - 1 < len(cells) else None
+    return f" at {src.relative_to(ROOT)}:{line}" if line else ""
 
 
 def resolve(paths: list[str]) -> list[Path]:

@@ -1,55 +1,54 @@
 """Bilingual notebook sources -> Korean and English notebooks (structure only; no execution here).
 
-A source (``chapters/src/NN_topic.md``, ``exercises/src/exNN_topic.md``) is a sequence of cells,
-each starting with a marker line::
+A source (``chapters/src/NN_topic.md``, ``exercises/src/exNN_topic.md``) is a jupytext MyST notebook:
+JupyterLab with jupytext opens it as a notebook, runs it and saves it back. What the generator reads
+from its cells:
 
-    %% md ko            Markdown for the Korean notebook only
-    %% md en            Markdown for the English notebook only
-    %% code             a code cell, identical in both notebooks
-    %% code explorer    an ipywidgets explorer: tags nbval-ignore-output, remove-output; outputs never
-                        stored. The next cell must be a code cell: its static twin.
-    %% code volatile    output varies between runs (timings): tag nbval-ignore-output
-    %% code solution    (exercises) full code in the answer key; in the student notebook each region
-                        ``### BEGIN SOLUTION`` .. ``### END SOLUTION`` becomes ``raise NotImplementedError``
-    %% code check       (exercises) a check cell, tagged ``check``
+* Markdown cells carry their language: ``+++ {"lang": "ko"}`` or ``+++ {"lang": "en"}``.
+* Code cells are shared by both notebooks. A code cell may instead carry ``lang`` too when the two
+  versions must differ in their message text: a ``ko`` cell and an ``en`` cell next to each other, the same
+  program apart from comments and the text of strings (the twin test checks this).
+* In a code cell, a comment starting ``# ko:`` or ``# en:`` belongs to one language: the other notebook
+  drops it (a line holding only that comment is dropped whole), the marker itself is removed. Both can
+  follow code on one line: ``x = 1  # ko: 한 개 # en: one``.
+* The kind of a code cell is a tag (``:tags: [explorer]``); no tag is a plain cell:
 
-Words after the marker words are ignored only when they start with ``#`` or ``(`` (a comment);
-anything else is an error, so a misspelt kind is never silently dropped. Inside a code cell, lines
+  ``explorer``  an ipywidgets explorer: tagged nbval-ignore-output, remove-output in the notebooks, outputs
+                never stored. The next cell must be a code cell, its static twin.
+  ``volatile``  output varies between runs (timings): tagged nbval-ignore-output
+  ``solution``  (exercises) the full code in the answer key; in the student notebook each region
+                ``### BEGIN SOLUTION`` .. ``### END SOLUTION`` becomes ``raise NotImplementedError``
+  ``check``     (exercises) a check cell
+  ``setup``     only for running the source itself (optional, first cell): replaced by the generated
+                setup cell (:func:`setup_source`), the one cell allowed to differ between twins.
 
-    %% alt ko: <text>
-    %% alt en: <text>
+* The alt text of a cell's figure, one per language, is cell metadata ``alt: {ko: ..., en: ...}``; the
+  notebooks store it as ``mystnb: {image: {alt: ...}}``, which myst-nb puts on the image in the website.
 
-(anywhere in the cell, usually right after the marker or at its end) give the alt text of the
-cell's figure in each language; they are removed from the code and stored in the cell metadata as
-``mystnb: {image: {alt: ...}}``, which myst-nb puts on the image in the website.
-
-Every notebook starts with the generated setup cell (:func:`setup_source`), the one cell allowed
-to differ between twins.
+jupytext reads the file; this module only checks and filters its cells. Errors name ``file:line:``.
 """
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
+import jupytext
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("ko", "en")
-CODE_KINDS = ("plain", "explorer", "volatile", "solution", "check")
-EXERCISE_ONLY = ("solution", "check")
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+#: The tags a source's kind tag becomes in the notebooks (order as the notebooks have always stored them).
 TAGS = {
-    "plain": [],
     "explorer": ["nbval-ignore-output", "remove-output", "explorer"],
     "volatile": ["nbval-ignore-output", "volatile"],
     "solution": ["solution"],
     "check": ["check"],
 }
-# one comment in both languages, so that the Korean and English notebooks keep identical code cells
-STUB_COMMENT = "여기에 코드를 작성하세요 (write your code here)"
+EXERCISE_ONLY = ("solution", "check")
+STUB_COMMENT = {"ko": "여기에 코드를 작성하세요 (write your code here)", "en": "여기에 코드를 작성하세요 (write your code here)"}
 SETUP_COMMENT = {
     "ko": "# Colab에서 실행할 때만 actlab을 설치합니다. 그다음 언어, 그림(SVG, 한글 글꼴), 출력 형식을 설정합니다.",
     "en": "# Installs actlab only when running in Colab, then sets the language, figures (SVG, Hangul font) and print format.",
@@ -59,143 +58,127 @@ LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3", "mimetype": "te
                  "file_extension": ".py", "codemirror_mode": {"name": "ipython", "version": 3},
                  "nbconvert_exporter": "python"}
 
-_MARKER = re.compile(r"^%%(?:\s|$)")
-_ALT = re.compile(r"^%%\s+alt\s+(\S+?)\s*:\s?(.*)$")
+# a comment for one language: "# ko: ..." / "# en: ...", on its own line or after code
+_LANG_COMMENT = re.compile(r"[ \t]*#[ \t]?(ko|en):[ \t]?(.*?)(?=[ \t]*#[ \t]?(?:ko|en):|[ \t]*$)")
+_CELL_START = re.compile(r"^(\+\+\+|`{3,}\{(code|raw)-cell\})")
 
 
 class SourceError(ValueError):
     """A malformed source; the message starts with ``file:line:``."""
 
 
-@dataclass
-class Cell:
-    kind: str                 # "md" or "code"
-    line: int                 # 1-based line of the marker
-    lang: str | None = None   # md cells: "ko" or "en"
-    role: str = "plain"       # code cells: one of CODE_KINDS
-    source: str = ""
-    alt: dict = field(default_factory=dict)
+def _shown(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(ROOT)
+    except ValueError:
+        return path
 
 
-def _err(path, line, msg):
-    return SourceError(f"{path}:{line}: {msg}")
+def read(path, text: str | None = None, *, exercise: bool | None = None) -> nbformat.NotebookNode:
+    """The source notebook, checked; raises :class:`SourceError` with ``file:line``.
 
-
-def _parse_marker(path, lineno, text) -> Cell:
-    words = text.split()[1:]
-    rest_ok = lambda rest: not rest or rest[0].startswith(("#", "("))  # noqa: E731
-    if not words:
-        raise _err(path, lineno, "empty marker: expected '%% md ko', '%% md en' or '%% code [kind]'")
-    if words[0] == "md":
-        if len(words) < 2 or words[1] not in LANGS:
-            raise _err(path, lineno, f"'%% md' needs a language, 'ko' or 'en': {text.strip()!r}")
-        if not rest_ok(words[2:]):
-            raise _err(path, lineno, f"unexpected words after '%% md {words[1]}': {' '.join(words[2:])!r}")
-        return Cell("md", lineno, lang=words[1])
-    if words[0] == "code":
-        role = "plain"
-        rest = words[1:]
-        if rest and not rest[0].startswith(("#", "(")):
-            if rest[0] not in CODE_KINDS[1:]:
-                raise _err(path, lineno, f"unknown code cell kind {rest[0]!r}; expected one of "
-                                         f"{', '.join(CODE_KINDS[1:])} (or nothing)")
-            role, rest = rest[0], rest[1:]
-        if not rest_ok(rest):
-            raise _err(path, lineno, f"unexpected words after the marker: {' '.join(rest)!r}")
-        return Cell("code", lineno, role=role)
-    if words[0] == "alt":
-        raise _err(path, lineno, "'%% alt' lines belong inside a code cell (after '%% code ...')")
-    raise _err(path, lineno, f"unknown marker {text.strip()!r}; expected '%% md ko', '%% md en' or '%% code [kind]'")
-
-
-def parse(path, text: str | None = None, *, exercise: bool | None = None) -> list[Cell]:
-    """The cells of a source file, checked; raises :class:`SourceError` with ``file:line``."""
+    Each cell gets ``metadata.line`` (where it starts in the file) for later messages."""
     path = Path(path)
     text = path.read_text(encoding="utf-8") if text is None else text
-    try:
-        shown = path.resolve().relative_to(ROOT)
-    except ValueError:
-        shown = path
     if exercise is None:
         exercise = "exercises" in path.resolve().parts
-    cells: list[Cell] = []
-    body: list[str] = []
+    nb = jupytext.reads(text, fmt="myst")
+    # Line numbers are not kept by jupytext: every cell but a first, marker-less Markdown cell starts
+    # with '+++' or a code-cell fence, in order.
+    starts = [i for i, line in enumerate(text.splitlines(), start=1) if _CELL_START.match(line)]
+    if len(starts) == len(nb.cells) - 1:
+        starts.insert(0, 1)
+    lines = starts if len(starts) == len(nb.cells) else [None] * len(nb.cells)
 
-    def close():
-        if cells:
-            cell = cells[-1]
-            cell.source = "\n".join(body).strip("\n")
-            if not cell.source.strip():
-                raise _err(shown, cell.line, f"empty {cell.kind} cell")
-            body.clear()
+    def err(i, msg):
+        return SourceError(f"{_shown(path)}:{lines[i] or f'cell {i}'}: {msg}")
 
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        alt = _ALT.match(line)
-        if alt:
-            if not cells or cells[-1].kind != "code":
-                raise _err(shown, lineno, "'%% alt' lines belong inside a code cell (after '%% code ...')")
-            lang, words = alt.group(1), alt.group(2).strip()
+    if not nb.cells:
+        raise SourceError(f"{_shown(path)}:1: no cells")
+    for i, cell in enumerate(nb.cells):
+        meta = cell.metadata
+        if cell.cell_type not in ("markdown", "code"):
+            raise err(i, f"a {cell.cell_type} cell; a source holds Markdown and code cells only")
+        if not cell.source.strip():
+            raise err(i, f"empty {cell.cell_type} cell")
+        meta["line"] = lines[i]
+        lang = meta.get("lang")
+        if cell.cell_type == "markdown":
             if lang not in LANGS:
-                raise _err(shown, lineno, f"'%% alt' needs a language, 'ko' or 'en', got {lang!r}")
-            if not words:
-                raise _err(shown, lineno, f"empty alt text for {lang!r}")
-            if lang in cells[-1].alt:
-                raise _err(shown, lineno, f"second '%% alt {lang}' line in the same cell")
-            cells[-1].alt[lang] = words
+                raise err(i, f"a Markdown cell needs its language: +++ {{\"lang\": \"ko\"}} or \"en\", got {lang!r}")
             continue
-        if _MARKER.match(line):
-            close()
-            cells.append(_parse_marker(shown, lineno, line))
-            continue
-        if not cells:
-            if line.strip():
-                raise _err(shown, lineno, "text before the first marker line ('%% md ko', '%% code', ...)")
-            continue
-        body.append(line.rstrip())
-    close()
-    if not cells:
-        raise _err(shown, 1, "no cells: a source needs at least one '%% md ko' / '%% md en' / '%% code' marker")
+        if lang is not None and lang not in LANGS:
+            raise err(i, f"code cell language must be 'ko' or 'en', got {lang!r}")
+        if lang is not None:
+            pair = [j for j in (i - 1, i + 1) if 0 <= j < len(nb.cells) and nb.cells[j].cell_type == "code"
+                    and nb.cells[j].metadata.get("lang") not in (None, lang)]
+            if not pair:
+                raise err(i, f"a code cell for {lang!r} only must have its other-language version right before or after it")
+        tags = meta.get("tags", [])
+        unknown = [t for t in tags if t not in TAGS and t != "setup"]
+        if unknown:
+            raise err(i, f"unknown tag(s) {unknown}; a code cell's kind is one of {', '.join([*TAGS, 'setup'])} (or none)")
+        if len(tags) > 1:
+            raise err(i, f"one kind per cell, got {tags}")
+        kind = tags[0] if tags else "plain"
+        if kind == "setup" and i != 0:
+            raise err(i, "a 'setup' cell can only be the first cell")
+        if kind in EXERCISE_ONLY and not exercise:
+            raise err(i, f"'{kind}' cells are for exercises only (exercises/src/)")
+        alt = meta.get("alt")
+        if alt is not None:
+            if not isinstance(alt, dict) or set(alt) != set(LANGS) or not all(
+                    isinstance(v, str) and v.strip() for v in alt.values()):
+                raise err(i, f"alt text must be given as alt: {{ko: ..., en: ...}}, both non-empty; got {alt!r}")
+        if kind == "explorer":
+            nxt = nb.cells[i + 1] if i + 1 < len(nb.cells) else None
+            if nxt is None or nxt.cell_type != "code" or set(nxt.metadata.get("tags", [])) & {"explorer", *EXERCISE_ONLY}:
+                where = f"the next cell is a {nxt.cell_type} cell" if nxt is not None else "the file ends"
+                raise err(i, f"an explorer cell must be followed by its static twin, a code cell drawing the same "
+                             f"information for a few settings; {where}")
+            if alt is not None:
+                raise err(i, "an explorer's outputs are never stored: put the alt text on its static twin")
+        if kind == "solution":
+            problem = _solution_problem(cell.source)
+            if problem:
+                raise err(i, problem)
+        elif BEGIN in cell.source:
+            raise err(i, f"{BEGIN!r} found in a cell not tagged 'solution'")
+    return nb
 
-    for i, cell in enumerate(cells):
-        if cell.kind != "code":
-            continue
-        if cell.role in EXERCISE_ONLY and not exercise:
-            raise _err(shown, cell.line, f"'%% code {cell.role}' is for exercises only (exercises/src/)")
-        if cell.alt and set(cell.alt) != set(LANGS):
-            missing = sorted(set(LANGS) - set(cell.alt))
-            raise _err(shown, cell.line, f"alt text given for {sorted(cell.alt)} but not for {missing}")
-        if cell.role == "explorer":
-            nxt = cells[i + 1] if i + 1 < len(cells) else None
-            if nxt is None or nxt.kind != "code" or nxt.role in ("explorer", "solution", "check"):
-                where = f"line {nxt.line} is a {nxt.kind} cell" if nxt else "the file ends"
-                raise _err(shown, cell.line, f"an explorer cell must be followed by its static twin, a code "
-                                             f"cell drawing the same information for a few settings; {where}")
-            if cell.alt:
-                raise _err(shown, cell.line, "an explorer's outputs are never stored: put the alt text on its static twin")
-        if cell.role == "solution":
-            _solution_regions(shown, cell)
-        if BEGIN in cell.source and cell.role != "solution":
-            raise _err(shown, cell.line, f"{BEGIN!r} found in a '%% code {cell.role}' cell; use '%% code solution'")
-    return cells
 
-
-def _solution_regions(shown, cell: Cell) -> int:
+def _solution_problem(code: str) -> str | None:
     depth, count = 0, 0
-    for offset, line in enumerate(cell.source.splitlines(), start=1):
+    for line in code.splitlines():
         s = line.strip()
         if s == BEGIN:
             if depth:
-                raise _err(shown, cell.line + offset, f"{BEGIN!r} inside another solution region")
+                return f"{BEGIN!r} inside another solution region"
             depth, count = 1, count + 1
         elif s == END:
             if not depth:
-                raise _err(shown, cell.line + offset, f"{END!r} without {BEGIN!r}")
+                return f"{END!r} without {BEGIN!r}"
             depth = 0
     if depth:
-        raise _err(shown, cell.line, f"{BEGIN!r} without {END!r}")
-    if not count:
-        raise _err(shown, cell.line, f"a solution cell needs at least one {BEGIN!r} ... {END!r} region")
-    return count
+        return f"{BEGIN!r} without {END!r}"
+    return None if count else f"a solution cell needs at least one {BEGIN!r} ... {END!r} region"
+
+
+def localize(code: str, lang: str) -> str:
+    """The code as the ``lang`` notebook shows it: comments marked for the other language removed."""
+    out = []
+    for line in code.splitlines():
+        found = list(_LANG_COMMENT.finditer(line))
+        if not found:
+            out.append(line)
+            continue
+        head = line[: found[0].start()]
+        mine = [m.group(2) for m in found if m.group(1) == lang]
+        if not head.strip():
+            out += [f"{head}# {text}" for text in mine]
+        else:
+            out.append(head + "".join(f"  # {text}" for text in mine))
+    return "\n".join(out)
 
 
 def answer_key(code: str) -> str:
@@ -210,7 +193,7 @@ def stub(code: str, lang: str) -> str:
         s = line.strip()
         if s == BEGIN:
             indent = line[: len(line) - len(line.lstrip())]
-            out.append(f"{indent}raise NotImplementedError  # {STUB_COMMENT}")
+            out.append(f"{indent}raise NotImplementedError  # {STUB_COMMENT[lang]}")
             inside = True
         elif s == END:
             inside = False
@@ -252,7 +235,12 @@ def _cell_id(stem: str, index: int, source: str) -> str:
     return f"c{index:03d}-{digest}"
 
 
-def build(cells: list[Cell], lang: str, *, student: bool = False, stem: str = "notebook",
+def cells_for(source: nbformat.NotebookNode, lang: str) -> list:
+    """The source's cells that go into the ``lang`` notebook after its setup cell, in order."""
+    return [c for c in source.cells if c.metadata.get("lang", lang) == lang and "setup" not in c.metadata.get("tags", [])]
+
+
+def build(source: nbformat.NotebookNode, lang: str, *, student: bool = False, stem: str = "notebook",
           source_path: str = "", url: str | None = None) -> nbformat.NotebookNode:
     """The notebook (no outputs) for ``lang``; ``student=True`` stubs the solution regions."""
     url = url or repository_url()
@@ -261,22 +249,18 @@ def build(cells: list[Cell], lang: str, *, student: bool = False, stem: str = "n
                    "actlab": {"lang": lang, "source": source_path,
                               "variant": "student" if student else "full"}}
     nb.nbformat, nb.nbformat_minor = 4, 5
-    setup = new_code_cell(setup_source(lang, url), metadata={"tags": ["setup"]})
-    out = [setup]
-    for cell in cells:
-        if cell.kind == "md":
-            if cell.lang == lang:
-                out.append(new_markdown_cell(cell.source))
+    out = [new_code_cell(setup_source(lang, url), metadata={"tags": ["setup"]})]
+    for cell in cells_for(source, lang):
+        if cell.cell_type == "markdown":
+            out.append(new_markdown_cell(cell.source))
             continue
-        code = cell.source
-        if cell.role == "solution":
+        kind = (cell.metadata.get("tags") or ["plain"])[0]
+        code = localize(cell.source, lang)
+        if kind == "solution":
             code = stub(code, lang) if student else answer_key(code)
-        metadata = {}
-        tags = list(TAGS[cell.role])
-        if tags:
-            metadata["tags"] = tags
-        if cell.alt:
-            metadata["mystnb"] = {"image": {"alt": cell.alt[lang]}}
+        metadata = {"tags": list(TAGS[kind])} if kind in TAGS else {}
+        if "alt" in cell.metadata:
+            metadata["mystnb"] = {"image": {"alt": cell.metadata["alt"][lang]}}
         out.append(new_code_cell(code, metadata=metadata))
     for i, cell in enumerate(out):
         cell["id"] = _cell_id(stem, i, cell.source)
@@ -298,13 +282,13 @@ def targets(src: Path) -> list[tuple[Path, str, bool]]:
 def notebooks_for(src: Path, url: str | None = None) -> dict[Path, nbformat.NotebookNode]:
     """Every notebook of ``src``, unexecuted: ``{path: notebook}``."""
     src = Path(src).resolve()
-    cells = parse(src)
+    source = read(src)
     try:
         rel = str(src.relative_to(ROOT))
     except ValueError:
         rel = src.name
     url = url or repository_url()
-    return {path: build(cells, lang, student=student, stem=src.stem, source_path=rel, url=url)
+    return {path: build(source, lang, student=student, stem=src.stem, source_path=rel, url=url)
             for path, lang, student in targets(src)}
 
 

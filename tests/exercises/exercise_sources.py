@@ -2,14 +2,15 @@
 student's namespace. A uniquely named module rather than conftest.py, which another folder's
 conftest could shadow when the whole suite runs in one process.
 
-The parser here is deliberately independent of tools/nbsource.py: the tests check the sources as
-the format in the team brief defines them (cells start with a ``%% <kind>`` marker line).
+The sources are read with jupytext, independently of tools/nbsource.py: the tests check the sources as
+the format defines them (MyST notebooks; Markdown cells carry ``lang``, code cells their kind as a tag).
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import jupytext
 import numpy as np
 
 import actlab
@@ -26,14 +27,16 @@ def source_path(exercise_id: str) -> Path:
 
 
 def cells(exercise_id: str) -> list[tuple[str, str]]:
-    """(marker words, text) of every cell of the exercise's source, in order."""
-    out: list[tuple[str, list[str]]] = []
-    for line in source_path(exercise_id).read_text(encoding="utf-8").splitlines(keepends=True):
-        if line.startswith("%% "):
-            out.append((line[3:].strip(), []))
-        elif out:
-            out[-1][1].append(line)
-    return [(kind, "".join(text).strip("\n") + "\n") for kind, text in out]
+    """(kind, text) of every cell of the exercise's source, in order, its own setup cell aside: kind is
+    ``md ko``, ``md en``, ``code`` or ``code <tag>`` (``code solution``, ``code check``)."""
+    nb = jupytext.read(source_path(exercise_id), fmt="myst")
+    out = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            out.append((f"md {cell.metadata['lang']}", cell.source + "\n"))
+        elif "setup" not in cell.metadata.get("tags", []):
+            out.append((" ".join(["code", *cell.metadata.get("tags", [])]), cell.source + "\n"))
+    return out
 
 
 def stub(code: str) -> str:

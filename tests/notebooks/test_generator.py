@@ -1,5 +1,5 @@
-"""tools/nbsource.py and tools/build_notebooks.py: parsing, errors with file:line, twins, stubs, alt
-text, and one end-to-end run (generate -> execute -> nbval passes) on tests/notebooks/data/sample.md."""
+"""tools/nbsource.py and tools/build_notebooks.py: reading MyST sources, errors with file:line, twins, stubs,
+alt text, and one end-to-end run (generate -> execute -> nbval passes) on tests/notebooks/data/sample.md."""
 from __future__ import annotations
 
 import json
@@ -26,35 +26,51 @@ def write(tmp_path, text, kind="chapters", name="01_t.md") -> Path:
     return path
 
 
-def test_sample_parses_into_cells_with_roles_and_alt_text():
-    cells = nbsource.parse(SAMPLE)
-    kinds = [(c.kind, c.lang or c.role) for c in cells]
-    assert kinds == [("md", "ko"), ("md", "en"), ("code", "plain"), ("code", "plain"), ("md", "ko"), ("md", "en"),
-                     ("code", "explorer"), ("code", "plain"), ("code", "volatile")]
-    figure = cells[3]
-    assert figure.alt == {"ko": "리키 ReLU와 그 도함수의 그래프입니다.", "en": "Leaky ReLU and its derivative."}
-    assert "%%" not in figure.source and figure.source.startswith("plotting.plot_activation")
-    assert cells[3].line == 18
+def test_sample_reads_into_cells_with_languages_kinds_alt_text_and_lines():
+    nb = nbsource.read(SAMPLE)
+    kinds = [(c.cell_type, c.metadata.get("lang") or (c.metadata.get("tags") or ["plain"])[0]) for c in nb.cells]
+    assert kinds == [("code", "setup"), ("markdown", "ko"), ("markdown", "en"), ("code", "plain"), ("code", "plain"),
+                     ("markdown", "ko"), ("markdown", "en"), ("code", "explorer"), ("code", "plain"),
+                     ("code", "volatile")]
+    figure = nb.cells[4]
+    assert figure.metadata["alt"] == {"ko": "리키 ReLU와 그 도함수의 그래프입니다.", "en": "Leaky ReLU and its derivative."}
+    assert figure.source.startswith("plotting.plot_activation")
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    assert figure.metadata["line"] == 42 and lines[41] == "```{code-cell} ipython3"
+    assert lines[nb.cells[5].metadata["line"] - 1] == '+++ {"lang": "ko"}'
+
+
+def test_the_sample_is_a_notebook_jupytext_opens_and_saves_unchanged():
+    """An author's JupyterLab (jupytext) reads the source as a notebook and writes back the same cells."""
+    import jupytext
+
+    nb = jupytext.read(SAMPLE)
+    assert nb.metadata["jupytext"]["text_representation"]["format_name"] == "myst"
+    again = jupytext.reads(jupytext.writes(nb, fmt="myst"), fmt="myst")
+    assert [(c.cell_type, c.source, c.metadata) for c in again.cells] == \
+        [(c.cell_type, c.source, c.metadata) for c in nb.cells]
 
 
 def test_build_makes_twins_with_setup_cell_tags_alt_and_stable_ids():
-    cells = nbsource.parse(SAMPLE)
-    ko = nbsource.build(cells, "ko", stem="sample", url=URL)
-    en = nbsource.build(cells, "en", stem="sample", url=URL)
+    source = nbsource.read(SAMPLE)
+    ko = nbsource.build(source, "ko", stem="sample", url=URL)
+    en = nbsource.build(source, "en", stem="sample", url=URL)
     assert ko.cells[0].source == nbsource.setup_source("ko", URL)
     assert 'actlab.notebook.setup("en")' in en.cells[0].source and f"git+{URL}" in en.cells[0].source
+    assert sum("actlab.notebook.setup(" in c.source for c in ko.cells) == 1, "the source's own setup cell is replaced"
     code = lambda nb: [(c.source, c.metadata.get("tags")) for c in nb.cells[1:] if c.cell_type == "code"]  # noqa: E731
     assert code(ko) == code(en)
     md = [c.source for c in ko.cells if c.cell_type == "markdown"]
     assert md[0].startswith("# 예제") and len(md) == 2
     explorer = next(c for c in ko.cells if "explorer" in c.metadata.get("tags", []))
-    assert {"nbval-ignore-output", "remove-output"} <= set(explorer.metadata["tags"])
+    assert explorer.metadata["tags"] == ["nbval-ignore-output", "remove-output", "explorer"]
     volatile = ko.cells[-1]
-    assert "nbval-ignore-output" in volatile.metadata["tags"] and "remove-output" not in volatile.metadata["tags"]
+    assert volatile.metadata["tags"] == ["nbval-ignore-output", "volatile"]
     figure = ko.cells[3]
-    assert figure.metadata["mystnb"] == {"image": {"alt": "리키 ReLU와 그 도함수의 그래프입니다."}}
+    assert figure.metadata == {"mystnb": {"image": {"alt": "리키 ReLU와 그 도함수의 그래프입니다."}}}
     assert en.cells[3].metadata["mystnb"]["image"]["alt"] == "Leaky ReLU and its derivative."
-    again = nbsource.build(cells, "ko", stem="sample", url=URL)
+    assert ko.cells[2].metadata == {}, "nothing of the source's metadata (line, lang) leaks into a notebook"
+    again = nbsource.build(source, "ko", stem="sample", url=URL)
     assert [c.id for c in again.cells] == [c.id for c in ko.cells]
     assert len({c.id for c in ko.cells}) == len(ko.cells)
     nbformat.validate(ko)
@@ -62,13 +78,18 @@ def test_build_makes_twins_with_setup_cell_tags_alt_and_stable_ids():
     assert ko.metadata["actlab"]["lang"] == "ko"
 
 
-EXERCISE = """%% md ko
-# 과제
-%% md en
-# Exercise
-%% code solution
-def f(x):
-    \"\"\"Doc.\"\"\"
+def cell(source, **meta) -> str:
+    """A MyST code cell with metadata ``meta``."""
+    head = "".join(f":{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in meta.items())
+    return f"```{{code-cell}} ipython3\n{head}{chr(10) if head else ''}{source}\n```\n\n"
+
+
+def md(lang, text) -> str:
+    return f'+++ {{"lang": "{lang}"}}\n\n{text}\n\n'
+
+
+SOLUTION = '''def f(x):
+    """Doc."""
     ### BEGIN SOLUTION
     y = x + 1
     return y
@@ -78,10 +99,9 @@ def f(x):
 def g(x):
     ### BEGIN SOLUTION
     return 2 * x
-    ### END SOLUTION
-%% code check
-print("check")
-"""
+    ### END SOLUTION'''
+EXERCISE = md("ko", "# 과제") + md("en", "# Exercise") + cell(SOLUTION, tags=["solution"]) + \
+    cell('print("check")', tags=["check"])
 
 
 def test_exercise_sources_give_answer_key_and_student_notebooks(tmp_path):
@@ -102,36 +122,40 @@ def test_exercise_sources_give_answer_key_and_student_notebooks(tmp_path):
 
 
 @pytest.mark.parametrize("text,line,message", [
-    ("%% md ko\nhi\n%% mdd en\nx\n", 3, "unknown marker"),
-    ("%% md fr\nbonjour\n", 1, "'ko' or 'en'"),
-    ("%% code explorre\nx = 1\n", 1, "unknown code cell kind 'explorre'"),
-    ("%% code explorer\nex\n%% md ko\n텍스트\n", 1, "followed by its static twin"),
-    ("%% code explorer\nex\n", 1, "the file ends"),
-    ("%% code solution\nx = 1\n", 1, "exercises only"),
-    ("stray text\n%% code\nx = 1\n", 1, "before the first marker"),
-    ("%% md ko\n%% alt ko: 그림\n", 2, "inside a code cell"),
-    ("%% code\nplot()\n%% alt ko: 그림\n", 1, "not for ['en']"),
-    ("%% code\nplot()\n%% alt de: Bild\n%% alt en: x\n", 3, "'ko' or 'en'"),
-    ("%% code\n\n%% md ko\n글\n", 1, "empty code cell"),
-    ("%% code\nx = 1\n### BEGIN SOLUTION\n", 1, "use '%% code solution'"),
+    (md("ko", "hi") + '+++ {"lang": "fr"}\n\nbonjour\n', 5, "needs its language"),
+    ("# 제목\n\n" + cell("x = 1"), 1, "needs its language"),
+    (cell("x = 1", tags=["explorre"]), 1, "unknown tag(s) ['explorre']"),
+    (cell("x = 1", tags=["explorer", "volatile"]), 1, "one kind per cell"),
+    (cell("ex", tags=["explorer"]) + md("ko", "텍스트"), 1, "followed by its static twin"),
+    (cell("ex", tags=["explorer"]), 1, "the file ends"),
+    (md("ko", "글") + cell("x = 1", tags=["setup"]), 5, "only be the first cell"),
+    (cell("x = 1", tags=["solution"]), 1, "exercises only"),
+    (cell("plot()", alt={"ko": "그림"}), 1, "alt: {ko: ..., en: ...}"),
+    (cell("plot()", alt={"ko": "그림", "en": ""}), 1, "both non-empty"),
+    (cell("ex", tags=["explorer"], alt={"ko": "그림", "en": "x"}) + cell("twin()"), 1, "on its static twin"),
+    (md("ko", "글") + cell(""), 5, "empty code cell"),
+    (cell("x = 1\n### BEGIN SOLUTION"), 1, "not tagged 'solution'"),
+    (cell('print("하나")', lang="ko") + md("ko", "글"), 1, "other-language version right before or after"),
+    (cell('print("하나")', lang="ko") + cell('print("둘")', lang="ko"), 1, "other-language version"),
+    (cell('print("x")', lang="de"), 1, "'ko' or 'en', got 'de'"),
 ])
 def test_bad_chapter_sources_fail_with_file_and_line(tmp_path, text, line, message):
     src = write(tmp_path, text)
     with pytest.raises(nbsource.SourceError) as err:
-        nbsource.parse(src)
+        nbsource.read(src)
     assert f"01_t.md:{line}:" in str(err.value)
     assert message in str(err.value)
 
 
 @pytest.mark.parametrize("text,line,message", [
-    ("%% code solution\ndef f():\n    return 1\n", 1, "at least one"),
-    ("%% code solution\ndef f():\n    ### BEGIN SOLUTION\n    return 1\n", 1, "without '### END SOLUTION'"),
-    ("%% code solution\ndef f():\n    ### END SOLUTION\n", 3, "without '### BEGIN SOLUTION'"),
+    (md("ko", "글") + cell("def f():\n    return 1", tags=["solution"]), 5, "at least one"),
+    (cell("def f():\n    ### BEGIN SOLUTION\n    return 1", tags=["solution"]), 1, "without '### END SOLUTION'"),
+    (cell("def f():\n    ### END SOLUTION", tags=["solution"]), 1, "without '### BEGIN SOLUTION'"),
 ])
 def test_bad_solution_regions_fail_with_file_and_line(tmp_path, text, line, message):
     src = write(tmp_path, text, kind="exercises", name="ex01_t.md")
     with pytest.raises(nbsource.SourceError) as err:
-        nbsource.parse(src)
+        nbsource.read(src)
     assert f"ex01_t.md:{line}:" in str(err.value) and message in str(err.value)
 
 

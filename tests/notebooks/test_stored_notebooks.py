@@ -209,7 +209,7 @@ def test_outputs_have_no_errors_warnings_or_missing_glyphs(path):
             assert not (kind == "stream" and out.get("name") == "stderr"), \
                 f"{rel(path)} cell {i}: stderr output {out.get('text', '')[:200]!r}"
             assert "application/vnd.jupyter.widget-view+json" not in out.get("data", {}), \
-                f"{rel(path)} cell {i}: a widget view is stored (explorer cells must be '%% code explorer')"
+                f"{rel(path)} cell {i}: a widget view is stored (explorer cells must be tagged 'explorer' in the source)"
         for text in output_texts(type("NB", (), {"cells": [cell]})()):
             for pattern, what in _BAD:
                 assert not pattern.search(text), f"{rel(path)} cell {i}: {what} in the output: {text[:300]!r}"
@@ -225,8 +225,8 @@ def test_every_figure_has_alt_text_in_the_notebooks_language(path):
         if cell.cell_type != "code" or not has_image(cell):
             continue
         alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
-        assert alt.strip(), (f"{rel(path)} cell {i} shows a figure without alt text: add '%% alt ko: ...' "
-                             f"and '%% alt en: ...' lines to its cell in the source")
+        assert alt.strip(), (f"{rel(path)} cell {i} shows a figure without alt text: give its cell in the source "
+                             f"the metadata alt: {{ko: ..., en: ...}}")
         if lang_of(path) == "ko":
             assert HANGUL.search(alt), f"{rel(path)} cell {i}: the Korean alt text has no Hangul: {alt!r}"
         else:
