@@ -22,6 +22,7 @@ import numpy as np
 from ._validate import as_float_array, check_int, check_real
 from .initializers import as_rng, default_init_for, initialize
 from .maxout import maxout, maxout_grad
+from . import registry
 from .registry import ACTIVATIONS
 
 __all__ = ["Layer", "Dense", "Maxout", "BatchNorm", "get_activation"]
@@ -29,11 +30,7 @@ __all__ = ["Layer", "Dense", "Maxout", "BatchNorm", "get_activation"]
 
 def get_activation(name, params=None, argument: str = "activation"):
     """The registry entry ``ACTIVATIONS[name]`` and its checked parameters, or a clear error."""
-    if not isinstance(name, str):
-        raise TypeError(f"{argument} must be the name of an activation (a str), got {type(name).__name__} {name!r:.40}")
-    if name not in ACTIVATIONS:
-        raise ValueError(f"{argument}={name!r} is not in actlab.ACTIVATIONS; choose one of {sorted(ACTIVATIONS)}")
-    entry = ACTIVATIONS[name]
+    entry = registry.get(name, argument)
     params = dict(params or {})
     unknown = set(params) - set(entry.defaults)
     if unknown:

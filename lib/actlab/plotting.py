@@ -34,6 +34,7 @@ from matplotlib import font_manager
 from matplotlib import pyplot as plt
 
 from .i18n import Messages
+from . import registry
 from .registry import ACTIVATIONS
 
 __all__ = ["OKABE_ITO", "COLORS", "STYLE", "FONT_FILE", "HANGUL_FAMILY", "register_font", "use_style",
@@ -121,9 +122,7 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, size: tuple[float, float] | No
 
 
 def _entry(name):
-    if name not in ACTIVATIONS:
-        raise ValueError(f"name must be one of {sorted(ACTIVATIONS)}, got {name!r}")
-    return ACTIVATIONS[name]
+    return registry.get(name, "name")
 
 
 def _title(entry, params) -> str:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st  # noqa: E402
 import actlab  # noqa: E402
 from actlab import leaky_relu, maxout_grad, relu  # noqa: E402
 from actlab.chapters import ch08_maxout as mp  # noqa: E402
+from actlab.tables import display_width  # noqa: E402
 from actlab.datasets import two_moons  # noqa: E402
 from actlab.layers import Dense  # noqa: E402
 
@@ -260,7 +261,7 @@ def test_network_table_in_both_languages():
             n, loss, acc = line[len(label):].split()
             assert (int(n), loss, acc) == (net.n_params, f"{hist.loss[-1]:.4f}", f"{hist.accuracy[-1]:.3f}")
         # right-aligned columns end in the same place (Hangul counts two columns)
-        ends = {len(line) + mp._wide(line) for line in lines}
+        ends = {display_width(line) for line in lines}
         assert len(ends) == 1
     with pytest.raises(ValueError, match="results must not be empty"):
         mp.network_table({})

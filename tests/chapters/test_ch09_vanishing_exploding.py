@@ -12,6 +12,7 @@ import pytest  # noqa: E402
 import actlab  # noqa: E402
 from actlab import gradflow  # noqa: E402
 from actlab.chapters import ch09_vanishing_exploding as gp  # noqa: E402
+from actlab.tables import display_width  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +52,7 @@ def test_tables_align_hangul_columns():
     text = gp.compare_table(gp.batch_norm_groups(depth=5))
     rows = text.splitlines()[1:]
     # right-aligned columns: every row ends at the same display column (a Hangul syllable counts twice)
-    assert len({gp._width(r) for r in rows}) == 1
+    assert len({display_width(r) for r in rows}) == 1
     assert "배치 정규화" in rows[0]
 
 

@@ -147,9 +147,9 @@ def test_hidden_table_is_sorted_by_loss_and_in_the_language(small_comparison, la
 def test_hidden_table_columns_line_up_with_hangul():
     r = compare_hidden(["tanh", "relu"], epochs=1, seeds=(0,))
     lines = hidden_table(r, lang="ko").splitlines()[1:]
-    from actlab.chapters.ch10_choosing import _width
+    from actlab.tables import display_width
 
-    assert len({_width(line) for line in lines}) == 1
+    assert len({display_width(line) for line in lines}) == 1
 
 
 def test_plot_has_one_curve_per_activation(small_comparison):

@@ -18,13 +18,16 @@ Matplotlib and ipywidgets load only when a figure or an explorer is asked for.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .._validate import check_int
 from ..datasets import xor as xor_data
 from ..i18n import Messages
 from ..network import MLP, accuracy as _accuracy
-from ..registry import ACTIVATIONS
+from .. import registry
+from ..tables import display_width, pad
 
 __all__ = ["XOR_X", "XOR_Y", "train_xor", "accuracy", "plot_xor_comparison", "train_grid",
            "accuracy_table", "xor_twin", "xor_explorer",
@@ -51,9 +54,7 @@ MESSAGES = Messages({
 
 
 def _activation_name(name: str) -> str:
-    if name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
-    return name
+    return registry.get(name).name
 
 
 def train_xor(hidden: int = 4, activation: str = "tanh", *, seed: int = 0, epochs: int = EPOCHS):
@@ -106,15 +107,10 @@ def plot_xor_comparison(line, net, *, hidden: int | None = None, activation: str
     return fig
 
 
+@functools.lru_cache(maxsize=None)
 def _trained(hidden: int, activation: str, seed: int):
     """:func:`train_xor`, remembered: the explorer, the table and the grid share their networks."""
-    key = (hidden, activation, seed)
-    if key not in _CACHE:
-        _CACHE[key] = train_xor(hidden, activation, seed=seed)
-    return _CACHE[key]
-
-
-_CACHE: dict = {}
+    return train_xor(hidden, activation, seed=seed)
 
 
 def train_grid(hidden_sizes=(1, 2, 4), activations=("identity", "tanh", "relu"), *, seed: int = 0) -> dict:
@@ -135,20 +131,15 @@ def _axes_of(results):
     return activations, hidden_sizes
 
 
-def _wide(text: str) -> int:
-    """Extra columns Hangul takes in a monospaced font (each syllable is two columns wide)."""
-    return sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
-
-
 def accuracy_table(results) -> str:
     """The accuracies of :func:`train_grid` as text: one row per activation, one column per hidden size."""
     activations, hidden_sizes = _axes_of(results)
     width = max(len(a) for a in activations) + 2  # the names as typed in code: aligned in any language
-    lines = [" " * width + MESSAGES("hidden") + ": " + "  ".join(f"{h:>4d}" for h in hidden_sizes)]
-    pad = len(MESSAGES("hidden")) + 2
+    heading = MESSAGES("hidden") + ": "
+    lines = [" " * width + heading + "  ".join(f"{h:>4d}" for h in hidden_sizes)]
     for act in activations:
         accs = "  ".join(f"{results[(act, h)][1]:4.2f}" for h in hidden_sizes)
-        lines.append(f"{act:<{width}}" + " " * (pad + _wide(MESSAGES("hidden"))) + accs)
+        lines.append(pad(act, width) + " " * display_width(heading) + accs)
     return "\n".join(lines)
 
 

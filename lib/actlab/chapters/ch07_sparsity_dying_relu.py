@@ -25,6 +25,7 @@ Matplotlib and ipywidgets load only when a figure or an explorer is asked for.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +34,7 @@ from .._validate import as_float_array, check_int, check_real
 from ..datasets import two_moons
 from ..i18n import Messages
 from ..network import MLP
+from .. import registry
 from ..registry import ACTIVATIONS
 from ..training import LABELS, Hook, Recorder
 
@@ -158,10 +160,6 @@ class Run:
         return np.array(self.recorder.loss)
 
 
-_CACHE: dict = {}
-_CACHE_SIZE = 256
-
-
 def train(activation: str = "relu", lr: float = 0.5, bias: float = 0.0, *, epochs: int = EPOCHS,
           seed: int = 0) -> Run:
     """Train ``MLP(SIZES, activation, bias=bias, seed=seed)`` on the two moons; returns the (cached) :class:`Run`.
@@ -170,21 +168,20 @@ def train(activation: str = "relu", lr: float = 0.5, bias: float = 0.0, *, epoch
     >>> run.history.accuracy[-1]
     1.0
     """
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+    activation = registry.get(activation).name
     lr = check_real("lr", lr, positive=True)
     bias = check_real("bias", bias)
     epochs = check_int("epochs", epochs)
-    key = (activation, lr, bias, epochs, seed)
-    if key not in _CACHE:
-        net = MLP(list(SIZES), activation, bias=bias, seed=seed)
-        recorder, units = Recorder(), UnitRecorder()
-        history = net.fit(X_MOONS, Y_MOONS, epochs=epochs, lr=lr, batch_size=BATCH_SIZE, seed=seed,
-                          hooks=[recorder, units])
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = Run(activation, lr, bias, net, history, recorder, units)
-    return _CACHE[key]
+    return _train(activation, lr, bias, epochs, seed)
+
+
+@functools.lru_cache(maxsize=256)  # the explorer's every slider position is a run: keep the recent ones
+def _train(activation, lr, bias, epochs, seed):
+    net = MLP(list(SIZES), activation, bias=bias, seed=seed)
+    recorder, units = Recorder(), UnitRecorder()
+    history = net.fit(X_MOONS, Y_MOONS, epochs=epochs, lr=lr, batch_size=BATCH_SIZE, seed=seed,
+                      hooks=[recorder, units])
+    return Run(activation, lr, bias, net, history, recorder, units)
 
 
 # ---- the thinner network ---------------------------------------------------------------------------

@@ -35,6 +35,7 @@ import numpy as np
 from .._validate import as_float_array, check_int, check_real
 from ..i18n import Messages
 from ..maxout import maxout, maxout_argmax
+from ..tables import text_table
 
 __all__ = ["pieces", "unit", "winners", "as_layer", "tangent_points", "tangents", "square_tangents",
            "square_tangent_error", "tangent_error_bound", "max_error", "convex_fit_lower_bound",
@@ -293,16 +294,6 @@ def train_networks(X, y, specs: dict, *, epochs: int = 60, lr: float = 0.01, bat
     return results
 
 
-def _wide(text: str) -> int:
-    """Extra columns Hangul takes in a monospaced font (each syllable is two columns wide)."""
-    return sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    fill = " " * max(0, width - len(text) - _wide(text))
-    return fill + text if right else text + fill
-
-
 def network_table(results: dict) -> str:
     """The networks of :func:`train_networks` as text: parameters, final loss (4 decimals) and accuracy (3)."""
     if not results:
@@ -310,11 +301,7 @@ def network_table(results: dict) -> str:
     heads = [MESSAGES("network"), MESSAGES("params"), MESSAGES("loss"), MESSAGES("accuracy")]
     rows = [[label, str(net.n_params), f"{hist.loss[-1]:.4f}", f"{hist.accuracy[-1]:.3f}"]
             for label, (net, hist) in results.items()]
-    widths = [max(len(r[i]) + _wide(r[i]) for r in [heads] + rows) for i in range(4)]
-    lines = []
-    for r in [heads] + rows:
-        lines.append("  ".join(_pad(cell, widths[i], right=i > 0) for i, cell in enumerate(r)))
-    return "\n".join(lines)
+    return text_table([heads, *rows])
 
 
 # ---- figures -----------------------------------------------------------------------------------

@@ -27,12 +27,16 @@ Matplotlib and ipywidgets load only when a figure or an explorer is asked for.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .._validate import check_int, check_real
 from ..gradflow import GradientFlow, derivative_bound, gradient_flow, max_derivative
 from ..i18n import Messages
+from .. import registry
 from ..registry import ACTIVATIONS
+from ..tables import display_width, pad
 from ..training import Hook
 
 __all__ = ["WIDTH", "DEPTHS", "SHOWN_ACTIVATIONS", "INITS", "EXPLORER_ACTIVATIONS", "EXPLORER_DEPTHS",
@@ -144,12 +148,7 @@ def init_label(init: str, activation: str | None = None) -> str:
 
 
 def _activation(name, argument="activation"):
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(f"{argument} must be one of {sorted(ACTIVATIONS)}, got {name!r:.40}")
-    return name
-
-
-_CACHE: dict = {}
+    return registry.get(name, argument).name
 
 
 def flow(activation: str, depth: int, init: str = "default", *, batch_norm: bool = False, width: int = WIDTH,
@@ -164,12 +163,14 @@ def flow(activation: str, depth: int, init: str = "default", *, batch_norm: bool
     activation = _activation(activation)
     depth = check_int("depth", depth)
     width = check_int("width", width)
+    _init_spec(init)
+    return _flow(activation, depth, init, bool(batch_norm), width, seed)
+
+
+@functools.lru_cache(maxsize=None)
+def _flow(activation, depth, init, batch_norm, width, seed):
     name, params = _init_spec(init)
-    key = (activation, depth, init, bool(batch_norm), width, seed)
-    if key not in _CACHE:
-        _CACHE[key] = gradient_flow(depth, width, activation, name, init_params=params, seed=seed,
-                                    batch_norm=bool(batch_norm))
-    return _CACHE[key]
+    return gradient_flow(depth, width, activation, name, init_params=params, seed=seed, batch_norm=batch_norm)
 
 
 def flow_grid(activations=SHOWN_ACTIVATIONS, depths=DEPTHS, init: str = "default", *, batch_norm: bool = False,
@@ -187,25 +188,14 @@ def _axes_of(grid):
     return list(dict.fromkeys(k[0] for k in grid)), list(dict.fromkeys(k[1] for k in grid))
 
 
-def _width(text: str) -> int:
-    """Columns ``text`` takes in a monospaced font: a Hangul syllable takes two."""
-    return len(text) + sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
-
-
-def _pad(text: str, width: int, left: bool = False) -> str:
-    fill = " " * max(0, width - _width(text))
-    return text + fill if left else fill + text
-
-
 def _table(corner: str, columns, rows) -> str:
-    """Plain text with right-aligned columns (Hangul counted double); ``rows`` are ``(label, [cells])``."""
+    """Plain text with right-aligned columns of one width, so a row of numbers reads as a scale;
+    ``rows`` are ``(label, [cells])``."""
     labels = [corner] + [label for label, _ in rows]
-    lw = max(_width(s) for s in labels) + 2
+    lw = max(display_width(s) for s in labels) + 2
     cells = [list(map(str, columns))] + [list(c) for _, c in rows]
-    cw = max(_width(s) for row in cells for s in row) + 2
-    lines = [_pad(corner, lw, left=True) + "".join(_pad(s, cw) for s in cells[0])]
-    for (label, _), row in zip(rows, cells[1:]):
-        lines.append(_pad(label, lw, left=True) + "".join(_pad(s, cw) for s in row))
+    cw = max(display_width(s) for row in cells for s in row) + 2
+    lines = [pad(label, lw) + "".join(pad(s, cw, right=True) for s in row) for label, row in zip(labels, cells)]
     return "\n".join(line.rstrip() for line in lines)
 
 

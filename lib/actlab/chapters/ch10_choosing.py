@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import numbers
 import timeit
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._validate import check_int, check_real
 from ..i18n import Messages, get_language
+from .. import registry
 from ..registry import ACTIVATIONS
 from ..softmax import softmax
+from ..tables import text_table
 
 __all__ = ["measure_costs", "summary_table", "show_summary", "HIDDEN_CHOICES", "HiddenResult",
            "compare_hidden", "hidden_table", "plot_hidden_comparison", "fit_regression_outputs",
@@ -87,8 +88,7 @@ def measure_costs(names=None, n: int = 200_000, repeat: int = 5, seed: int = 0) 
     repeat = check_int("repeat", repeat)
     names = list(ACTIVATIONS) if names is None else list(names)
     for name in names:
-        if name not in ACTIVATIONS:
-            raise ValueError(f"names must be registry names such as 'relu', got {name!r}")
+        registry.get(name, "names")
     x = np.random.default_rng(seed).standard_normal(n) * 4
     rows = x.reshape(-1, 100) if n % 100 == 0 else x.reshape(1, -1)
     other = x[::-1].copy()
@@ -138,8 +138,7 @@ def summary_table(lang: str | None = None, names=None, costs: dict[str, float] |
              "|" + " --- |" * len(cols)]
     selected = list(ACTIVATIONS) if names is None else list(names)
     for name in selected:
-        if name not in ACTIVATIONS:
-            raise ValueError(f"names must be registry names such as 'relu', got {name!r}")
+        registry.get(name, "names")
 
     def row(label, formula, range_, derivative, cost, strengths, weaknesses):
         cells = [_text(label), _math(formula), _math(range_), _math(derivative), cost,
@@ -234,8 +233,7 @@ def compare_hidden(names=HIDDEN_CHOICES, *, data=None, hidden=(16, 16, 16, 16), 
     if not names:
         raise ValueError("names must list at least one activation")
     for name in names:
-        if name not in ACTIVATIONS:
-            raise ValueError(f"names must be registry names such as 'relu', got {name!r}")
+        registry.get(name, "names")
     X, y = spirals(300, 3, seed=0) if data is None else data
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     if X.ndim != 2 or y.ndim != 1 or len(X) != len(y) or y.dtype.kind not in "iu":
@@ -266,16 +264,6 @@ def compare_hidden(names=HIDDEN_CHOICES, *, data=None, hidden=(16, 16, 16, 16), 
     return results
 
 
-def _width(text: str) -> int:
-    """Columns ``text`` takes in a monospace font (Hangul is two columns wide)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    fill = " " * max(0, width - _width(text))
-    return fill + text if right else text + fill
-
-
 def hidden_table(results, lang: str | None = None) -> str:
     """:func:`compare_hidden`'s results as an aligned text table, best mean loss first.
 
@@ -294,12 +282,9 @@ def hidden_table(results, lang: str | None = None) -> str:
     for r in sorted(results.values(), key=lambda r: r.mean_loss):
         rows.append([ACTIVATIONS[r.name].label(lang), f"{r.mean_loss:.3f}", f"{min(r.loss):.3f}–{max(r.loss):.3f}",
                      f"{r.mean_accuracy:.2f}", f"{r.grad_ratio:.2g}"])
-    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = [MESSAGES("hidden_caption", lang=lang, hidden=list(first.hidden), seeds=len(first.seeds),
-                      epochs=first.epochs, lr=first.lr, batch_size=first.batch_size)]
-    for row in [header, *rows]:
-        lines.append("  ".join(_pad(c, w, right=i > 0) for i, (c, w) in enumerate(zip(row, widths))).rstrip())
-    return "\n".join(lines)
+    caption = MESSAGES("hidden_caption", lang=lang, hidden=list(first.hidden), seeds=len(first.seeds),
+                       epochs=first.epochs, lr=first.lr, batch_size=first.batch_size)
+    return caption + "\n" + text_table([header, *rows])
 
 
 def plot_hidden_comparison(results):
@@ -335,10 +320,8 @@ def fit_regression_outputs(outputs=("identity", "sigmoid"), *, n: int = 100, hid
     if not outputs:
         raise ValueError("outputs must list at least one output activation")
     for name in outputs:
-        if name not in ACTIVATIONS:
-            raise ValueError(f"outputs must be registry names such as 'identity', got {name!r}")
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be a registry name such as 'relu', got {activation!r}")
+        registry.get(name, "outputs")
+    registry.get(activation)
     hidden = _hidden_sizes(hidden)
     epochs = check_int("epochs", epochs)
     lr = check_real("lr", lr, positive=True)
