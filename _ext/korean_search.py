@@ -1,4 +1,4 @@
-"""Search for a Korean + English site: Korean words are found whatever particle (조사) they carry.
+"""Search for the Korean book: Korean words are found whatever particle (조사) they carry.
 
 Sphinx has no Korean search language, and its default one indexes ``함수는`` and ``함수를`` as two
 unrelated words, so searching ``함수`` finds neither (partial matching only starts at three letters).
@@ -94,11 +94,12 @@ var Stemmer = function() {
 )
 
 
-class SearchKoreanEnglish(SearchLanguage):
-    """Registered as ``ko`` (Sphinx has none): Korean with particles stripped, English with Porter."""
+class SearchKorean(SearchLanguage):
+    """Registered as ``ko`` (Sphinx has none): Korean with particles stripped, Latin words (ReLU,
+    names, code) with Porter."""
 
     lang = "ko"
-    language_name = "Korean and English"
+    language_name = "Korean"
     js_stemmer_code = JS_STEMMER
     stopwords = english_stopwords
 
