@@ -57,6 +57,7 @@ def test_the_answer_key_is_kept_out_of_the_site_and_the_package():
     assert any(p.startswith("exercises/solutions") for p in excluded)
     assert any(p.startswith("exercises/src") for p in excluded)
     assert "solutions" not in (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    assert "solutions" not in (ROOT / "_toc_en.yml").read_text(encoding="utf-8")
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'package-dir = { "" = "lib" }' in pyproject  # only lib/ is packaged: exercises/ never is
     assert not list((ROOT / "lib").rglob("*.ipynb")) and not list((ROOT / "lib").rglob("ex0*.md"))
