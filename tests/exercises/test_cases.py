@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import subprocess
 import sys
 
@@ -13,6 +14,7 @@ from exercise_sources import SEEDS, cases_for, namespace
 import actlab
 from actlab import exercises
 from actlab.exercises import cases as C
+from actlab.grade import runner
 
 EX_IDS = sorted(exercises.EXERCISES)
 
@@ -61,15 +63,12 @@ def test_module_contract(exercise_id):
 @pytest.mark.parametrize("exercise_id", EX_IDS)
 def test_hidden_cases_come_from_the_rng(exercise_id):
     """Same seed, same cases; another seed, other inputs (reading the repository doesn't give them)."""
-    def args(seed):
-        return [(c.id, C.encode(c.args)) for c in exercises.get(exercise_id).hidden_cases(np.random.default_rng(seed))]
+    def args(seed):  # what the grader sends its child: the arguments as JSON (dtype and bytes included)
+        cases = exercises.get(exercise_id).hidden_cases(np.random.default_rng(seed))
+        return [(c.id, json.dumps([runner.encode(a) for a in c.args])) for c in cases]
 
-    def same(a, b):
-        return len(a) == len(b) and all(ia == ib and ea.keys() == eb.keys() and all(
-            np.array_equal(ea[k], eb[k]) and ea[k].dtype == eb[k].dtype for k in ea) for (ia, ea), (ib, eb) in zip(a, b))
-
-    assert same(args(3), args(3))
-    assert not same(args(3), args(4))
+    assert args(3) == args(3)
+    assert args(3) != args(4)
 
 
 # -- the answer key --------------------------------------------------------------------------
@@ -347,11 +346,9 @@ def test_a_function_that_modifies_its_input_does_not_change_the_case():
 
 # -- portability: what crosses the grader's process boundary ---------------------------------
 
-def _roundtrip(value, tmp_path, name="v"):
-    path = tmp_path / f"{name}.npz"
-    np.savez(path, **C.encode(value, name))
-    with np.load(path, allow_pickle=False) as data:
-        return C.decode(data, name)
+def _roundtrip(value):
+    """What the grader does with a value: runner.encode in the child, JSON text, runner.decode in the parent."""
+    return runner.decode(json.loads(json.dumps(runner.encode(value))))
 
 
 def _same(a, b):
@@ -364,22 +361,30 @@ def _same(a, b):
 
 
 @pytest.mark.parametrize("exercise_id", EX_IDS)
-def test_cases_and_results_round_trip_through_npz_without_pickle(exercise_id, tmp_path):
+def test_cases_and_results_round_trip_through_the_graders_encoding(exercise_id):
     ns = namespace(exercise_id)
     for case in cases_for(exercise_id, 0):
-        assert _same(case.args, _roundtrip(case.args, tmp_path)), case.id
+        assert _same(case.args, _roundtrip(case.args)), case.id
         if case.expected is not None:
-            assert _same(case.expected, _roundtrip(case.expected, tmp_path)), case.id
+            assert _same(case.expected, _roundtrip(case.expected)), case.id
         # the grader's path: compute in "the child", ship the value, judge it in "the parent"
         value = case.call(ns[case.function])
-        assert case.check(_roundtrip(value, tmp_path)).passed, case.id
+        assert case.check(_roundtrip(value)).passed, case.id
 
 
 def test_encode_refuses_objects():
     with pytest.raises(TypeError):
-        C.encode(np.array([object()]))
+        runner.encode(np.array([object()]))
+    with pytest.raises(ValueError):  # and the parent refuses pickled arrays from the child
+        runner.decode({"k": "array", "npy": __import__("base64").b64encode(_object_npy()).decode()})
     with pytest.raises(TypeError):
         C.Case("x/y", "f", args=({"a": 1},))
+
+
+def _object_npy() -> bytes:
+    buf = io.BytesIO()
+    np.lib.format.write_array(buf, np.array([object()]), allow_pickle=True)
+    return buf.getvalue()
 
 
 def test_error_verdicts_from_another_process():

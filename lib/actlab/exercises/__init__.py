@@ -23,17 +23,19 @@ from typing import Callable, Iterable, Mapping
 
 from ..i18n import LANGUAGES, Messages, get_language
 from . import ex01, ex02, ex03, ex04, ex05, ex06, ex07
-from .cases import Case, Verdict, decode, encode
+from .cases import Case, Verdict
 
-__all__ = ["EXERCISES", "check", "evaluate", "get", "all_cases", "Case", "Verdict", "encode", "decode",
+__all__ = ["EXERCISES", "check", "evaluate", "get", "all_cases", "Case", "Verdict",
            "FORBIDDEN_MODULES", "forbidden_references"]
 
 #: exercise id -> module with FUNCTIONS, TITLE, SLUG, public_cases(), hidden_cases(rng)
 EXERCISES: dict[str, types.ModuleType] = {m.__name__.rsplit(".", 1)[1]: m
                                           for m in (ex01, ex02, ex03, ex04, ex05, ex06, ex07)}
 
-#: A student function that uses these scores 0 at grading time (the exercises ask for NumPy).
-FORBIDDEN_MODULES = ("actlab", "scipy", "torch", "jax", "tensorflow", "keras")
+#: The one list of modules a graded function must not use (the exercises ask for NumPy): the
+#: check cell warns about them, the grader's static screen scores such a function 0, and the
+#: grader's child process replaces them by stand-ins that raise when called.
+FORBIDDEN_MODULES: tuple[str, ...] = ("actlab", "scipy", "torch", "jax", "tensorflow", "keras")
 
 MESSAGES = Messages({
     "summary": {"ko": "공개 검사 {total}개 중 {passed}개를 통과했습니다. 채점할 때는 검사가 더 실행됩니다.",
@@ -47,9 +49,9 @@ MESSAGES = Messages({
     "not_callable": {"ko": "✗ {function}: `{function}`은(는) 함수가 아닙니다 ({type}). 같은 이름의 변수가 함수를 덮어쓰지 않았는지 확인하세요. (검사 {n}개)",
                      "en": "✗ {function}: `{function}` is not a function ({type}); has a variable of the same name replaced it? (checks: {n})"},
     "forbidden": {"ko": "⚠ {function}: {what}을(를) 사용합니다. 이 과제는 NumPy만 씁니다. "
-                        "채점할 때 actlab, scipy, torch를 쓰는 함수는 0점입니다.",
+                        "채점할 때 {modules}을(를) 쓰는 함수는 0점입니다.",
                   "en": "⚠ {function} uses {what}. These exercises use NumPy only: at grading time a "
-                        "function that uses actlab, scipy or torch scores 0."},
+                        "function that uses {modules} scores 0."},
     "unknown_function": {"ko": "{exercise}에는 {names} 함수가 없습니다. 있는 함수: {known}",
                          "en": "{exercise} has no function(s) {names}; it has {known}"},
 })
@@ -121,7 +123,8 @@ def check(exercise_id: str, namespace=None, *functions_given: Callable,
             lines.append(MESSAGES(key, lang=lang, function=function, n=len(mine), type=type(fn).__name__))
             continue
         for what in forbidden_references(fn):
-            lines.append(MESSAGES("forbidden", lang=lang, function=function, what=what))
+            lines.append(MESSAGES("forbidden", lang=lang, function=function, what=what,
+                                  modules=", ".join(FORBIDDEN_MODULES)))
         lines.extend(v.text(lang) for _, v in mine)
     passed = sum(v.passed for _, v in results)
     lines.append(MESSAGES("summary", lang=lang, passed=passed, total=len(results)))

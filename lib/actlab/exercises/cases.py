@@ -4,8 +4,9 @@ A :class:`Case` is one call of one student function (``function(*args)``) plus a
 result. Its :meth:`Case.check` takes the *value* the student's function returned and gives a
 :class:`Verdict`: passed or not, and a message in Korean and English that names the case, shows
 the input, the expected and actual values, the tolerance and a hint. The call itself may happen
-in another process (the grader): only ``args`` travel there, only the result comes back, and both
-round-trip through ``.npz`` without pickle (:func:`encode` / :func:`decode`).
+in another process (the grader): only ``args`` travel there, only the result comes back (as JSON
+with ``.npy`` bytes, without pickle: :func:`actlab.grade.runner.encode`), so arguments must be
+NumPy arrays of numbers, Python scalars, None, or tuples and lists of them.
 
 The default check compares shape, (optionally) dtype, and values with
 ``|actual - expected| <= atol + rtol * |expected|`` (NaN equals NaN). A case may carry its own
@@ -27,8 +28,7 @@ import numpy as np
 from ..i18n import LANGUAGES, Messages
 
 __all__ = [
-    "Case", "Verdict", "RAISE_FP_ERRORS", "call_with_errstate", "encode", "decode",
-    "format_value", "MESSAGES",
+    "Case", "Verdict", "RAISE_FP_ERRORS", "call_with_errstate", "format_value", "MESSAGES",
 ]
 
 #: NumPy error state of every call: these floating-point events raise FloatingPointError.
@@ -384,7 +384,8 @@ def _describe_type(value) -> str:
 
 
 # -------------------------------------------------------------------------------------------------
-# Portable values: arguments and results cross the process boundary as .npz entries, never pickle.
+# Portable values: arguments cross the grader's process boundary (actlab.grade.runner.encode, JSON
+# with .npy bytes, never pickle), so a case may hold only what that encoding carries.
 
 _SCALARS = (bool, int, float, str)
 
@@ -399,45 +400,3 @@ def _check_portable(value, what: str) -> None:
     if isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind in "biufU":
         return
     raise TypeError(f"{what} must be a NumPy array of numbers or a Python scalar, got {type(value).__name__}")
-
-
-def encode(value, prefix: str = "v") -> dict[str, np.ndarray]:
-    """Flatten ``value`` into ``{key: array}`` entries for ``np.savez`` (no object arrays).
-
-    Python scalars, None, tuples and lists keep their kind (a ``<prefix>#kind`` entry), so
-    :func:`decode` gives back exactly what went in; arrays keep shape and dtype.
-    """
-    out: dict[str, np.ndarray] = {}
-    if value is None:
-        out[prefix + "#kind"] = np.array("none")
-    elif isinstance(value, (tuple, list)):
-        out[prefix + "#kind"] = np.array(type(value).__name__)
-        out[prefix + "#len"] = np.array(len(value))
-        for i, v in enumerate(value):
-            out.update(encode(v, f"{prefix}.{i}"))
-    elif type(value) in _SCALARS:  # exactly: np.float64 subclasses float but is a NumPy scalar
-        out[prefix + "#kind"] = np.array(type(value).__name__)
-        out[prefix] = np.array(value)
-    else:
-        arr = np.asarray(value)
-        if arr.dtype.kind not in "biufU":
-            raise TypeError(f"cannot store a value of type {type(value).__name__} (dtype {arr.dtype}) without pickle")
-        out[prefix + "#kind"] = np.array("scalar" if isinstance(value, np.generic) else "array")
-        out[prefix] = arr
-    return out
-
-
-def decode(entries, prefix: str = "v"):
-    """Inverse of :func:`encode`; ``entries`` is a mapping such as an opened ``np.load`` file."""
-    kind = str(entries[prefix + "#kind"][()])
-    if kind == "none":
-        return None
-    if kind in ("tuple", "list"):
-        items = [decode(entries, f"{prefix}.{i}") for i in range(int(entries[prefix + "#len"][()]))]
-        return tuple(items) if kind == "tuple" else items
-    value = entries[prefix]
-    if kind == "array":
-        return np.array(value)
-    if kind == "scalar":
-        return value[()]
-    return {"bool": bool, "int": int, "float": float, "str": str}[kind](value[()])

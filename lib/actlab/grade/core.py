@@ -20,50 +20,89 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+from typing import Callable, Iterable
 
 import numpy as np
 
+from ..exercises import EXERCISES, FORBIDDEN_MODULES
+from ..exercises.cases import Case, Verdict
 from . import runner
 from .feedback import MESSAGES, isolation_text, number
 from .notebook import InvalidNotebook, read_submission, sniff_language
-from .sandbox import Limits, hidden_dirs, run_child, slot_uids
+from .sandbox import Cancelled, ChildRun, Limits, hidden_dirs, isolation_mode, run_child, slot_uids
 from .screen import screen
 
-VERSION = "2"  # part of every journal key, with the grader's own source (below): old rows are then ignored
+VERSION = "3"  # part of every journal key, with the grader's own source (below): old rows are then ignored
 # The code that decides a row. Its bytes are part of the journal key, so a changed grader (a
 # new delegation rule, other feedback) never reuses rows an older grader wrote.
 GRADER_FILES = tuple(Path(__file__).with_name(n) for n in (
     "core.py", "feedback.py", "notebook.py", "runner.py", "sandbox.py", "screen.py")) + (
     Path(__file__).resolve().parents[1] / "exercises" / "cases.py",)
 DEFAULT_SEED = 0
-COLUMNS = ("submission", "exercise", "score", "max_score", "status", "feedback", "functions")
-STATUSES = ("ok", "error", "timeout", "invalid")
+#: The CSV's columns: the contract's seven, then the failed checks' ids and machine-readable flags
+#: (``;``-separated) that the class report reads.
+COLUMNS = ("submission", "exercise", "score", "max_score", "status", "feedback", "functions",
+           "failed_checks", "flags")
+#: What each status says about the score (the instructor guide has the same table).
+STATUS_MEANING = {
+    "ok": "every check ran: the score is the grade (problems in cells that did not stop a check are noted)",
+    "error": "the process ended before every check had run (it exited or was killed, or a limit stopped it): "
+             "the score counts only the checks that ran; look at it",
+    "timeout": "the time limit stopped the notebook, or a graded function overran its per-call budget: "
+               "the checks that did not run score 0; look at it",
+    "invalid": "not a notebook the grader can read: score 0",
+}
+STATUSES = tuple(STATUS_MEANING)
+#: Flags that put an ``ok`` row on the report's "needs a look" list too.
+LOOK_FLAGS = ("cell_error", "memory_limit", "output_limit", "delegation")
 MAX_NOTEBOOK_BYTES = 50 << 20
 
 
 class UsageError(Exception):
-    """A mistake in how the grader was called (exit status 2)."""
+    """A mistake in how the grader was called (exit status 2, before anything is graded)."""
+
+
+class Interrupted(Exception):
+    """The batch was interrupted (Ctrl-C); ``rows`` finished and are in the CSV; a rerun resumes."""
+
+    def __init__(self, rows: list, total: int):
+        super().__init__(f"interrupted: {len(rows)} of {total} submissions graded")
+        self.rows, self.total = rows, total
 
 
 # -- the exercise --------------------------------------------------------------------------
 
 @dataclass
 class Exercise:
+    """An exercise ready to grade: its cases (public then hidden, for one seed) and what the child gets."""
+
     name: str
-    module: object
+    module: ModuleType
     functions: tuple
     title: dict
     cases: list
     hidden: set            # indices of hidden cases
     cases_json: str        # what the child gets: function, arguments, error state; nothing else
-    key: str               # changes when the checks, their inputs or the grader change
+    key: str               # changes when the checks, their inputs (the seed) or the grader change
+    grader_key: str = ""   # the same without the seed: tells "another seed" from "another grader"
+    seed_id: str = ""      # a fingerprint of the seed (not the seed): shards must agree on it
 
     @property
     def max_score(self) -> float:
+        """Full marks: every case's points, public and hidden."""
         return float(sum(c.points for c in self.cases))
 
+    def function_max(self, function: str) -> float:
+        """Full marks of one graded function."""
+        return float(sum(c.points for c in self.cases if c.function == function))
 
-def load_module(spec: str):
+
+def _known_exercises() -> str:
+    return ", ".join(sorted(EXERCISES))
+
+
+def load_module(spec: str) -> tuple[str, ModuleType]:
     """``ex02`` / ``ex02_sigmoid_tanh`` -> actlab.exercises.ex02; a dotted name; or a .py file."""
     if spec.endswith(".py") and os.path.isfile(spec):
         name = "actlab_grade_exercise_" + re.sub(r"\W", "_", Path(spec).stem)
@@ -74,19 +113,31 @@ def load_module(spec: str):
         return Path(spec).stem, module
     found = re.fullmatch(r"(ex\d\d)(?:_\w+)?", spec)
     if found:
-        return found.group(1), importlib.import_module(f"actlab.exercises.{found.group(1)}")
+        if found.group(1) not in EXERCISES:
+            raise UsageError(f"unknown exercise {spec!r}: the exercises are {_known_exercises()} "
+                             "(or give a module name or a .py file with the checks)")
+        return found.group(1), EXERCISES[found.group(1)]
     if re.fullmatch(r"[A-Za-z_][\w.]*", spec):
-        return spec.rsplit(".", 1)[-1], importlib.import_module(spec)
-    raise UsageError(f"unknown exercise {spec!r}: give ex01..ex07, a module name or a .py file")
+        try:
+            return spec.rsplit(".", 1)[-1], importlib.import_module(spec)
+        except ImportError:
+            pass
+    raise UsageError(f"unknown exercise {spec!r}: the exercises are {_known_exercises()} "
+                     "(or give a module name or a .py file with the checks)")
 
 
-def load_exercise(spec, seed: int) -> Exercise:
+def _digest(*parts) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else str(part).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def load_exercise(spec: str | ModuleType, seed: int) -> Exercise:
     """The exercise's public cases and its hidden cases for ``seed``, ready to send (arguments only)."""
     if isinstance(spec, str):
-        try:
-            name, module = load_module(spec)
-        except ImportError as err:
-            raise UsageError(f"cannot load exercise {spec!r}: {err}") from None
+        name, module = load_module(spec)
     else:
         name, module = getattr(spec, "NAME", spec.__name__.rsplit(".", 1)[-1]), spec
     name = getattr(module, "NAME", name)
@@ -97,21 +148,18 @@ def load_exercise(spec, seed: int) -> Exercise:
     for case in cases:
         if case.function not in functions:
             raise UsageError(f"case {case.id!r} checks {case.function!r}, which is not in FUNCTIONS")
-    from .runner import RAISE_FP_DEFAULT
-
     plan = [{"function": c.function, "args": [runner.encode(a) for a in c.args],
-             "errstate": dict(getattr(c, "errstate", None) or RAISE_FP_DEFAULT)} for c in cases]
+             "errstate": dict(getattr(c, "errstate", None) or runner.RAISE_FP_DEFAULT)} for c in cases]
     cases_json = json.dumps(plan)
+    public_json = json.dumps(plan[:len(public)])
     try:
         source = Path(module.__file__).read_bytes()
     except (OSError, TypeError, AttributeError):
         source = b""
-    digest = hashlib.sha256()
-    for part in (VERSION, name, str(seed), cases_json, source, *(_read(f) for f in GRADER_FILES)):
-        digest.update(part if isinstance(part, bytes) else part.encode())
-        digest.update(b"\0")
+    grader = [VERSION, name, source, *(_read(f) for f in GRADER_FILES)]
     return Exercise(name, module, functions, dict(getattr(module, "TITLE", {"ko": name, "en": name})), cases,
-                    set(range(len(public), len(cases))), cases_json, digest.hexdigest()[:16])
+                    set(range(len(public), len(cases))), cases_json, _digest(*grader, seed, cases_json),
+                    _digest(*grader, public_json), _digest("actlab-grade seed", seed))
 
 
 def _read(path) -> bytes:
@@ -125,40 +173,93 @@ def _read(path) -> bytes:
 
 @dataclass
 class Settings:
+    """How a batch is graded (everything but the exercise, the seed and the submissions)."""
+
     limits: Limits = field(default_factory=Limits)
     lang: str | None = None          # force the feedback language (default: the notebook's)
+    class_lang: str = "ko"           # the class's language: for files whose own language cannot be told
     reveal_hidden: bool = False      # show hidden cases' inputs and expected values in feedback
+    isolation: str = "auto"          # "auto" (bubblewrap when it works here), "bwrap" or "builtin"
+
+
+@dataclass
+class Graded:
+    """Everything decided about one submission: what the feedback file, the CSV row and the
+    Gradescope results are written from."""
+
+    exercise: Exercise
+    sid: str
+    lang: str
+    settings: Settings
+    status: str
+    reason: str = ""                                  # why the status is not plainly "ok" (one sentence)
+    verdicts: list = field(default_factory=list)      # one Verdict (or None: never ran) per case
+    delegated: dict = field(default_factory=dict)     # function -> why it scores 0
+    cells: list = field(default_factory=list)         # the child's records of cells that failed
+    run: ChildRun = field(default_factory=ChildRun)
+    flags: tuple = ()
+
+    @property
+    def score(self) -> float:
+        return sum(float(c.points) for c, v in zip(self.exercise.cases, self.verdicts) if v is not None and v.passed)
+
+    def points(self, function: str, hidden: bool | None = None) -> tuple[float, float]:
+        """(points, max) of ``function``'s checks: all, only the public (False) or only the hidden (True)."""
+        got = top = 0.0
+        for i, (c, v) in enumerate(zip(self.exercise.cases, self.verdicts)):
+            if c.function != function or (hidden is not None and (i in self.exercise.hidden) != hidden):
+                continue
+            top += float(c.points)
+            got += float(c.points) if v is not None and v.passed else 0.0
+        return got, top
+
+    @property
+    def failed_checks(self) -> list[str]:
+        return [c.id for c, v in zip(self.exercise.cases, self.verdicts) if not (v is not None and v.passed)]
 
 
 @dataclass
 class Result:
+    """One submission's CSV row and feedback text (``graded`` is None for a row from the journal)."""
+
     row: dict
     feedback: str
     cpu_seconds: float = 0.0
     internal: bool = False  # the grader failed, not the submission: not journalled, so a re-run retries
+    graded: Graded | None = None
 
 
-def _internal_error(ex, sid, settings, exc) -> Result:
-    lang = settings.lang or "ko"
+def _internal_error(ex: Exercise, sid: str, settings: Settings, exc: BaseException) -> Result:
+    lang = settings.lang or settings.class_lang
     text = MESSAGES("internal", lang=lang, error=f"{type(exc).__name__}: {exc}"[:300])
-    row = _row(sid, ex, 0.0, "error", text, {})
+    row = _row(Graded(ex, sid, lang, settings, "error", text, [None] * len(ex.cases)), text)
     return Result(row, text + "\n", internal=True)
 
 
-def _delegation_text(lang, function, info):
+def _delegation_text(lang: str, function: str, info: tuple) -> str:
     kind, what, cell, line, via = info
     key = "delegation_module" if kind == "module" else "delegation_dynamic"
     where = MESSAGES("where", lang=lang, cell=cell, line=line)
     if via != function:
         where += MESSAGES("via", lang=lang, name=via)
-    return MESSAGES(key, lang=lang, function=function, what=what, where=where)
+    return MESSAGES(key, lang=lang, function=function, what=what, where=where, modules=_forbidden_text())
+
+
+def _forbidden_text() -> str:
+    return ", ".join(FORBIDDEN_MODULES)
 
 
 def grade_submission(ex: Exercise, sid: str, data: bytes | None, settings: Settings,
-                     uid=None, hide=(), read_error: InvalidNotebook | str | None = None) -> Result:
-    """Grade one notebook's bytes: never raises for anything the submission does."""
+                     uid: int | None = None, hide: Iterable[str] = (),
+                     read_error: InvalidNotebook | str | None = None, *,
+                     mode: str | None = None, stop: threading.Event | None = None) -> Result:
+    """Grade one notebook's bytes: never raises for anything the submission does.
+
+    ``uid``: the unprivileged user to run as (root only); ``hide``: what the ``builtin`` isolation
+    covers; ``mode``: ``bwrap`` or ``builtin`` (default: :func:`isolation_mode` of the settings);
+    ``stop``: set it to kill the child and raise :class:`Cancelled` (Ctrl-C).
+    """
     lim = settings.limits
-    lang = settings.lang or "ko"
     try:
         if isinstance(read_error, InvalidNotebook):
             raise read_error
@@ -166,18 +267,15 @@ def grade_submission(ex: Exercise, sid: str, data: bytes | None, settings: Setti
             raise InvalidNotebook("invalid_unreadable", error=str(read_error))
         sub = read_submission(data)
     except InvalidNotebook as err:
-        lang = settings.lang or sniff_language(data) or "ko"
+        lang = settings.lang or sniff_language(data) or settings.class_lang
         text = MESSAGES("invalid", lang=lang, reason=err.text(lang))
-        row = _row(sid, ex, 0.0, "invalid", text, {f: (0.0, 0) for f in ex.functions})
-        lines = [MESSAGES("header", lang=lang, exercise=ex.name, title=ex.title.get(lang, ex.name)),
-                 MESSAGES("submission", lang=lang, sid=sid),
-                 MESSAGES("score", lang=lang, score=0, max=number(ex.max_score)),
-                 MESSAGES("status", lang=lang, status="invalid", text=text)]
-        return Result(row, "\n".join(lines) + "\n")
-    lang = settings.lang or sub.lang or "ko"
+        g = Graded(ex, sid, lang, settings, "invalid", text, [None] * len(ex.cases))
+        return Result(_row(g, text), _feedback_text(g), graded=g)
+    lang = settings.lang or sub.lang or settings.class_lang
     delegated = {f: _delegation_text(lang, f, info)
                  for f, info in screen(sub.cells, ex.functions).items()}
-    run = run_child(sub.cells, ex.cases_json, lim, uid, list(hide))
+    run = run_child(sub.cells, ex.cases_json, lim, uid, list(hide), blocked=FORBIDDEN_MODULES,
+                    mode=mode or isolation_mode(settings.isolation), stop=stop)
 
     cells = [r for r in run.records if "cell" in r]
     results = {}
@@ -188,41 +286,32 @@ def grade_submission(ex: Exercise, sid: str, data: bytes | None, settings: Setti
         if r.get("r") == "raised" and r.get("kind") == "blocked":
             f = ex.cases[i].function
             delegated.setdefault(f, MESSAGES("delegation_runtime", lang=lang, function=f,
-                                             what=str(r.get("module") or r.get("message"))[:80]))
-
-    verdicts = []
-    for i, case in enumerate(ex.cases):
-        verdicts.append(_judge(case, results.get(i), delegated.get(case.function), lang, lim.case_seconds))
-
-    score = sum(float(c.points) for c, v in zip(ex.cases, verdicts) if v is not None and v.passed)
-    per_fn = {}
-    for c, v in zip(ex.cases, verdicts):
-        got, n = per_fn.get(c.function, (0.0, 0))
-        per_fn[c.function] = (got + (float(c.points) if v is not None and v.passed else 0.0), n)
-
-    status, reason = _status(run, cells, lim, lang)
+                                             what=str(r.get("module") or r.get("message"))[:80],
+                                             modules=_forbidden_text()))
+    verdicts = [_judge(case, results.get(i), delegated.get(case.function), lang, lim.case_seconds)
+                for i, case in enumerate(ex.cases)]
     slow = sorted({ex.cases[i].function for i, r in results.items() if r.get("r") == "slow"})
-    if slow and status in ("ok", "error"):
-        slow_text = MESSAGES("slow_status", lang=lang, functions=", ".join(slow), seconds=number(lim.case_seconds))
-        status, reason = "timeout", (reason + "; " + slow_text if reason else slow_text)
+    status, reason, flags = _status(run, cells, lim, lang, slow, missing=len(results) < len(ex.cases))
+    if delegated:
+        flags.append("delegation")
+    g = Graded(ex, sid, lang, settings, status, reason, verdicts, delegated, cells, run, tuple(flags))
     passed = sum(1 for v in verdicts if v is not None and v.passed)
     summary = MESSAGES("summary", lang=lang, total=len(ex.cases), passed=passed)
     if reason:
         summary += "; " + reason
     if delegated:
         summary += "; " + MESSAGES("delegated", lang=lang, functions=", ".join(sorted(delegated)))
-    row = _row(sid, ex, score, status, summary, per_fn)
-    text = _feedback_text(ex, sid, lang, score, status, reason, verdicts, delegated, cells, run, settings)
-    return Result(row, text, run.cpu_seconds)
+    return Result(_row(g, summary), _feedback_text(g), run.cpu_seconds, graded=g)
 
 
-def _judge(case, r, delegation, lang, budget):
+def _both(key: str, **fields) -> dict:
+    return {lang: MESSAGES(key, lang=lang, **fields) for lang in ("ko", "en")}
+
+
+def _judge(case: Case, r: dict | None, delegation: str | None, lang: str, budget: float) -> Verdict | None:
     """The Verdict of one case from what the child reported (None: the case never ran)."""
-    from types import SimpleNamespace
-
     if delegation:
-        return SimpleNamespace(passed=False, message={lang: f"✗ {case.function} [{case.id}]: {delegation}"},
-                               status="delegation")
+        return Verdict(False, {code: f"✗ {case.label()}: {delegation}" for code in ("ko", "en")}, "delegation")
     if r is None:
         return None
     kind = r.get("r")
@@ -255,92 +344,105 @@ def _judge(case, r, delegation, lang, budget):
     return None
 
 
-def _status(run, cells, lim, lang):
-    if run.timed_out or run.cpu_limit:
-        return "timeout", MESSAGES("cpu" if run.cpu_limit and not run.timed_out else "timeout", lang=lang,
-                                   timeout=number(lim.timeout))
+def _status(run: ChildRun, cells: list, lim: Limits, lang: str, slow: list, missing: bool) -> tuple[str, str, list]:
+    """(status, reason, flags). The status says whether the score can be trusted as it is:
+    ``ok`` when every check ran (problems in cells are then only noted), else ``timeout`` or
+    ``error`` (see :data:`STATUS_MEANING`)."""
     kinds = {c.get("kind") for c in cells}
-    if not run.done:
+    flags = []
+    if "memory" in kinds:
+        flags.append("memory_limit")
+    if "output" in kinds:
+        flags.append("output_limit")
+    bad = [str(c["cell"]) for c in cells if c.get("kind") in ("error", "exit", "memory", "output")]
+    if bad:
+        flags.append("cell_error")
+    notes = []
+    if "memory" in kinds:
+        notes.append(MESSAGES("memory", lang=lang, memory=lim.memory_mb))
+    if "output" in kinds:
+        notes.append(MESSAGES("output", lang=lang, output=lim.output_mb))
+    if bad:
+        notes.append(MESSAGES("cells", lang=lang, cells=", ".join(bad)))
+    if run.timed_out or run.cpu_limit:
+        flags.append("time_limit")
+        text = MESSAGES("cpu" if run.cpu_limit and not run.timed_out else "timeout", lang=lang,
+                        timeout=number(lim.timeout))
+        return "timeout", "; ".join([text, *notes]), flags
+    if slow:
+        flags.append("slow")
+        text = MESSAGES("slow_status", lang=lang, functions=", ".join(slow), seconds=number(lim.case_seconds))
+        return "timeout", "; ".join([text, *notes]), flags
+    if not run.done or missing:
         code = run.returncode
         if code is not None and code < 0:
             try:
                 name = signal.Signals(-code).name
             except ValueError:
                 name = str(-code)
-            if "memory" in kinds:
-                return "error", MESSAGES("memory", lang=lang, memory=lim.memory_mb)
-            return "error", MESSAGES("signal", lang=lang, signal=name, memory=lim.memory_mb)
-        return "error", MESSAGES("exit", lang=lang, code=code)
-    if "memory" in kinds:
-        return "error", MESSAGES("memory", lang=lang, memory=lim.memory_mb)
-    if "output" in kinds:
-        return "error", MESSAGES("output", lang=lang, output=lim.output_mb)
-    bad = [str(c["cell"]) for c in cells if c.get("kind") in ("error", "exit")]
-    if bad:
-        return "error", MESSAGES("cells", lang=lang, cells=", ".join(bad))
-    return "ok", ""
+            text = MESSAGES("signal", lang=lang, signal=name, memory=lim.memory_mb)
+        else:
+            text = MESSAGES("exit", lang=lang, code=code)
+        return "error", "; ".join([text, *notes]), flags
+    if notes:
+        return "ok", "; ".join([*notes, MESSAGES("checks_unaffected", lang=lang)]), flags
+    return "ok", "", flags
 
 
-def _row(sid, ex, score, status, feedback, per_fn):
-    maxes = {}
-    for c in ex.cases:
-        maxes[c.function] = maxes.get(c.function, 0.0) + float(c.points)
-    functions = ";".join(f"{f}={number(per_fn.get(f, (0.0, 0))[0])}/{number(maxes.get(f, 0.0))}"
-                         for f in ex.functions)
-    return {"submission": sid, "exercise": ex.name, "score": number(score), "max_score": number(ex.max_score),
-            "status": status, "feedback": " ".join(feedback.split()), "functions": functions}
+def _row(g: Graded, feedback: str) -> dict:
+    ex = g.exercise
+    functions = ";".join(f"{f}={number(g.points(f)[0])}/{number(ex.function_max(f))}" for f in ex.functions)
+    return {"submission": g.sid, "exercise": ex.name, "score": number(g.score), "max_score": number(ex.max_score),
+            "status": g.status, "feedback": " ".join(feedback.split()), "functions": functions,
+            "failed_checks": ";".join(g.failed_checks) if g.status != "invalid" else "",
+            "flags": ";".join(g.flags)}
 
 
-def _feedback_text(ex, sid, lang, score, status, reason, verdicts, delegated, cells, run, settings):
-    lim = settings.limits
-    out = [MESSAGES("header", lang=lang, exercise=ex.name, title=ex.title.get(lang, ex.name)),
-           MESSAGES("submission", lang=lang, sid=sid),
-           MESSAGES("score", lang=lang, score=number(score), max=number(ex.max_score)),
-           MESSAGES("status", lang=lang, status=status, text=reason or MESSAGES("ok", lang=lang)), ""]
-    for f in ex.functions:
-        idx = [i for i, c in enumerate(ex.cases) if c.function == f]
-        got = sum(float(ex.cases[i].points) for i in idx if verdicts[i] is not None and verdicts[i].passed)
-        top = sum(float(ex.cases[i].points) for i in idx)
-        npass = sum(1 for i in idx if verdicts[i] is not None and verdicts[i].passed)
-        out.append(MESSAGES("function", lang=lang, function=f, total=len(idx), passed=npass,
-                            points=number(got), max=number(top)))
-        if f in delegated:
-            out.append("  " + delegated[f])
-            out.append("")
-            continue
-        if idx and all(getattr(verdicts[i], "status", None) == "not_implemented" for i in idx):
-            first = verdicts[idx[0]].message
-            text = first.get(lang) or next(iter(first.values()))
-            out.append("  " + text.split(": ", 1)[-1])  # one line, not one per check
-            out.append("")
-            continue
-        hidden_total = hidden_passed = 0
-        for i in idx:
-            case, v = ex.cases[i], verdicts[i]
-            try:
-                label = case.label()
-            except Exception:  # noqa: BLE001 - an exercise module without labels
-                label = f"{case.function} [{case.id}]"
-            if i in ex.hidden:
-                hidden_total += 1
-                hidden_passed += bool(v is not None and v.passed)
-                if v is not None and v.passed:
-                    continue
-                if not settings.reveal_hidden or v is None:
-                    out.append("  " + (MESSAGES("hidden", lang=lang, label=label) if v is not None
-                                       else MESSAGES("not_run", lang=lang, label=label)))
-                    continue
-            if v is None:
-                out.append("  " + MESSAGES("not_run", lang=lang, label=label))
-            else:
-                text = v.message.get(lang) or next(iter(v.message.values()))
-                out.extend("  " + line for line in text.splitlines())
-        if hidden_total:
-            out.append("  " + MESSAGES("hidden_passed", lang=lang, passed=hidden_passed, total=hidden_total))
-        out.append("")
-    if cells:
+def function_feedback(g: Graded, function: str, hidden: bool | None = None) -> list[str]:
+    """The feedback lines of one graded function (all its checks, or only the public / hidden ones)."""
+    ex, lang, out = g.exercise, g.lang, []
+    idx = [i for i, c in enumerate(ex.cases) if c.function == function
+           and (hidden is None or (i in ex.hidden) == hidden)]
+    if not idx:
+        return out
+    if function in g.delegated:
+        return ["  " + g.delegated[function]]
+    verdicts = g.verdicts
+    if all(getattr(verdicts[i], "status", None) == "not_implemented" for i in idx):
+        first = verdicts[idx[0]].message
+        return ["  " + (first.get(lang) or next(iter(first.values()))).split(": ", 1)[-1]]  # one line, not one per check
+    hidden_total = hidden_passed = 0
+    for i in idx:
+        case, v = ex.cases[i], verdicts[i]
+        try:
+            label = case.label()
+        except Exception:  # noqa: BLE001 - an exercise module without labels
+            label = f"{case.function} [{case.id}]"
+        if i in ex.hidden:
+            hidden_total += 1
+            hidden_passed += bool(v is not None and v.passed)
+            if v is not None and v.passed:
+                continue
+            if not g.settings.reveal_hidden or v is None:
+                out.append("  " + (MESSAGES("hidden", lang=lang, label=label) if v is not None
+                                   else MESSAGES("not_run", lang=lang, label=label)))
+                continue
+        if v is None:
+            out.append("  " + MESSAGES("not_run", lang=lang, label=label))
+        else:
+            text = v.message.get(lang) or next(iter(v.message.values()))
+            out.extend("  " + line for line in text.splitlines())
+    if hidden_total:
+        out.append("  " + MESSAGES("hidden_passed", lang=lang, passed=hidden_passed, total=hidden_total))
+    return out
+
+
+def problems_feedback(g: Graded) -> list[str]:
+    """What went wrong while the notebook ran (cells, the last output of a process that died)."""
+    lang, out = g.lang, []
+    if g.cells:
         out.append(MESSAGES("problems", lang=lang))
-        for c in cells:
+        for c in g.cells:
             kind = c.get("kind")
             if kind == "blocked":
                 what = re.sub(r" is not available.*", "", str(c.get("message")))[:80]
@@ -352,21 +454,53 @@ def _feedback_text(ex, sid, lang, score, status, reason, verdicts, delegated, ce
                 out.append(MESSAGES("cell_error", lang=lang, cell=c.get("cell"), line=line,
                                     type=str(c.get("type"))[:60], message=str(c.get("message"))[:300]))
         out.append("")
-    if status == "error" and not run.records and run.output_tail.strip():
+    if g.status == "error" and not g.run.records and g.run.output_tail.strip():
         out.append(MESSAGES("output_tail", lang=lang))
-        out.extend("  " + line for line in run.output_tail.strip().splitlines()[-15:])
+        out.extend("  " + line for line in g.run.output_tail.strip().splitlines()[-15:])
         out.append("")
-    isolation = isolation_text(run.isolation, lang)
-    out.append(MESSAGES("limits", lang=lang, timeout=number(lim.timeout), memory=lim.memory_mb,
-                        output=lim.output_mb, isolation=isolation))
+    return out
+
+
+def limits_line(g: Graded) -> str:
+    """The footer: the limits used and exactly the isolation the child reported having applied."""
+    lim = g.settings.limits
+    return MESSAGES("limits", lang=g.lang, timeout=number(lim.timeout), memory=lim.memory_mb,
+                    output=lim.output_mb, isolation=isolation_text(g.run.isolation, g.lang))
+
+
+def _feedback_text(g: Graded) -> str:
+    ex, lang = g.exercise, g.lang
+    out = [MESSAGES("header", lang=lang, exercise=ex.name, title=ex.title.get(lang, ex.name)),
+           MESSAGES("submission", lang=lang, sid=g.sid),
+           MESSAGES("score", lang=lang, score=number(g.score), max=number(ex.max_score)),
+           MESSAGES("status", lang=lang, status=g.status, text=g.reason or MESSAGES("ok", lang=lang))]
+    if g.status == "invalid":
+        return "\n".join(out) + "\n"
+    out.append("")
+    for f in ex.functions:
+        idx = [i for i, c in enumerate(ex.cases) if c.function == f]
+        got, top = g.points(f)
+        npass = sum(1 for i in idx if g.verdicts[i] is not None and g.verdicts[i].passed)
+        out.append(MESSAGES("function", lang=lang, function=f, total=len(idx), passed=npass,
+                            points=number(got), max=number(top)))
+        out.extend(function_feedback(g, f))
+        out.append("")
+    out.extend(problems_feedback(g))
+    out.append(limits_line(g))
     return "\n".join(out) + "\n"
 
 
 # -- the batch -----------------------------------------------------------------------------
 
-def collect(paths, id_from: str = "stem") -> dict:
-    """``{student id: path}``: files as given, directories searched for *.ipynb (checkpoints skipped)."""
-    found = {}
+def collect(paths: Iterable, id_from: str = "stem") -> dict[str, str]:
+    """``{student id: path}``: files as given, directories searched for *.ipynb (checkpoints skipped).
+
+    A path that does not exist is a mistake in the command (:class:`UsageError`), not a student.
+    """
+    found: dict[str, str] = {}
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        raise UsageError("no such file or folder: " + ", ".join(missing) + " (nothing was graded)")
     for p in paths:
         p = Path(p)
         files = sorted(f for f in p.rglob("*.ipynb") if ".ipynb_checkpoints" not in f.parts) if p.is_dir() else [p]
@@ -381,7 +515,8 @@ def collect(paths, id_from: str = "stem") -> dict:
     return found
 
 
-def parse_shard(text: str | None):
+def parse_shard(text: str | None) -> tuple[int, int] | None:
+    """``"2/4"`` -> (2, 4); None for no sharding."""
     if not text:
         return None
     m = re.fullmatch(r"(\d+)/(\d+)", text)
@@ -390,7 +525,7 @@ def parse_shard(text: str | None):
     return int(m.group(1)), int(m.group(2))
 
 
-def shard_ids(ids, shard):
+def shard_ids(ids: Iterable[str], shard: tuple[int, int] | None) -> list[str]:
     """Shard I of N takes every N-th id of the sorted list, starting at the I-th."""
     ids = sorted(ids)
     if shard is None:
@@ -410,9 +545,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def csv_bytes(rows) -> bytes:
+def csv_bytes(rows: Iterable[dict]) -> bytes:
+    """The grades CSV: :data:`COLUMNS`, sorted by submission, UTF-8, ``\\n`` line ends."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n", extrasaction="ignore")
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n", extrasaction="ignore", restval="")
     writer.writeheader()
     for row in sorted(rows, key=lambda r: r["submission"]):
         writer.writerow(row)
@@ -424,7 +560,8 @@ class Journal:
 
     def __init__(self, path: Path, key: str, fresh: bool = False):
         self.path, self.key, self.lock = Path(path), key, threading.Lock()
-        self.done = {}
+        self.done: dict = {}
+        self._torn = False
         if fresh:
             try:
                 os.unlink(self.path)
@@ -432,48 +569,85 @@ class Journal:
                 pass
         try:
             with open(self.path, "rb") as fh:
-                for line in fh:
-                    try:
-                        entry = json.loads(line)
-                        if entry.get("key") == key and set(COLUMNS) <= set(entry["row"]):
-                            self.done[(entry["row"]["submission"], entry["sha"])] = entry
-                    except (ValueError, KeyError, TypeError, AttributeError):
-                        continue  # a line cut short by a crash
+                data = fh.read()
         except FileNotFoundError:
-            pass
+            data = b""
+        self._torn = bool(data) and not data.endswith(b"\n")  # a crash cut the last line short
+        for line in data.splitlines():
+            try:
+                entry = json.loads(line)
+                if entry.get("key") == key and set(COLUMNS) <= set(entry["row"]):
+                    self.done[(entry["row"]["submission"], entry["sha"])] = entry
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue  # a line cut short by a crash
 
-    def get(self, sid, sha):
+    def get(self, sid: str, sha: str) -> dict | None:
+        """The journalled entry of this submission's bytes, if a run with the same key wrote one."""
         return self.done.get((sid, sha))
 
-    def add(self, sid, sha, result: Result):
+    def add(self, sid: str, sha: str, result: Result) -> None:
+        """Append one finished row (after a newline if the last line was torn), fsynced."""
         line = json.dumps({"key": self.key, "sha": sha, "row": result.row, "feedback": result.feedback},
                           ensure_ascii=False) + "\n"
         with self.lock:
+            data = line.encode("utf-8")
+            if self._torn:
+                data, self._torn = b"\n" + data, False
             with open(self.path, "ab") as fh:
-                fh.write(line.encode("utf-8"))
+                fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
 
 
-def grade_batch(exercise, paths, out, *, workers=None, seed=DEFAULT_SEED, settings=None, shard=None,
-                feedback_dir=None, id_from="stem", fresh=False, progress=None, hide_files=()):
+def manifest_path(out: Path) -> Path:
+    """Where the description of a grades CSV goes: ``OUT.manifest.json`` beside it."""
+    out = Path(out)
+    return out.with_name(out.name + ".manifest.json")
+
+
+def _check_out(out: Path, feedback_dir: Path) -> None:
+    for what, path in (("--out", out), ("the journal", out.with_name(out.name + ".journal"))):
+        if path.is_dir():
+            raise UsageError(f"{what} {path} is a folder; give the CSV file to write, e.g. {path / 'grades.csv'}")
+    if feedback_dir.exists() and not feedback_dir.is_dir():
+        raise UsageError(f"the feedback folder {feedback_dir} is a file")
+
+
+def grade_batch(exercise: str | ModuleType | Exercise, paths: Iterable, out, *, workers: int | None = None,
+                seed: int = DEFAULT_SEED, settings: Settings | None = None, shard: tuple[int, int] | None = None,
+                feedback_dir=None, id_from: str = "stem", fresh: bool = False,
+                progress: Callable[[Result], None] | None = None, hide_files: Iterable[str] = ()) -> list[dict]:
     """Grade every submission in ``paths`` (files or directories) and write the CSV ``out``.
 
     Returns the rows (sorted by submission). ``progress(result)`` is called as each row finishes.
     ``hide_files`` (e.g. the seed file) are covered in the submissions' view of the file system.
+    Everything about the command is checked before the first submission is graded
+    (:class:`UsageError`). On Ctrl-C (KeyboardInterrupt) the queued submissions are cancelled,
+    the running children killed, the CSV of the finished rows written, and :class:`Interrupted`
+    raised; running the same command again resumes from the journal.
     """
     settings = settings or Settings()
+    if workers is not None and int(workers) < 1:
+        raise UsageError(f"--workers must be at least 1, got {workers}")
+    try:
+        mode = isolation_mode(settings.isolation)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
     ex = load_exercise(exercise, seed) if not isinstance(exercise, Exercise) else exercise
     found = collect(paths, id_from)
     ids = shard_ids(found, shard)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     fb_dir = Path(feedback_dir) if feedback_dir else out.with_name(out.stem + "_feedback")
+    _check_out(out, fb_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
     fb_dir.mkdir(parents=True, exist_ok=True)
     lim = settings.limits
-    journal = Journal(out.with_name(out.name + ".journal"),
-                      f"{ex.key}/{settings.lang or ''}/{int(settings.reveal_hidden)}/"
-                      f"{lim.timeout:g}/{lim.memory_mb}/{lim.output_mb}/{lim.disk_mb}", fresh)
+    settings_key = (f"{settings.lang or ''}/{settings.class_lang}/{int(settings.reveal_hidden)}/"
+                    f"{lim.timeout:g}/{lim.memory_mb}/{lim.output_mb}/{lim.disk_mb}")
+    journal = Journal(out.with_name(out.name + ".journal"), f"{ex.key}/{settings_key}", fresh)
+    write_atomic(manifest_path(out), json.dumps({
+        "format": 1, "exercise": ex.name, "grader": ex.grader_key, "seed": ex.seed_id, "settings": settings_key,
+        "shard": list(shard or (1, 1)), "batch": _digest(*sorted(found)), "ids": ids}, indent=1).encode())
     workers = max(1, int(workers or os.cpu_count() or 1))
     uids = slot_uids(workers)
     free = list(range(workers))
@@ -481,8 +655,9 @@ def grade_batch(exercise, paths, out, *, workers=None, seed=DEFAULT_SEED, settin
     journal.path.touch()  # exists before any child starts, so that the child's view can cover it
     hide = hidden_dirs({str(Path(p).resolve().parent) for p in found.values()} | {str(journal.path.resolve()),
                        *(str(Path(f).resolve()) for f in hide_files), str(out.parent.resolve()),
-                                                                                  str(fb_dir.resolve())})
-    rows = {}
+                       str(fb_dir.resolve())})
+    rows: dict = {}
+    stop = threading.Event()
 
     def one(sid):
         path = found[sid]
@@ -502,44 +677,114 @@ def grade_batch(exercise, paths, out, *, workers=None, seed=DEFAULT_SEED, settin
             with free_lock:
                 slot = free.pop()
             try:
-                result = grade_submission(ex, sid, data, settings, uids[slot], hide, err)
+                result = grade_submission(ex, sid, data, settings, uids[slot], hide, err, mode=mode, stop=stop)
+            except Cancelled:
+                raise
             except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the batch
                 result = _internal_error(ex, sid, settings, exc)
             finally:
                 with free_lock:
                     free.append(slot)
+        if stop.is_set():
+            raise Cancelled()
         write_atomic(fb_dir / f"{sid}.txt", result.feedback.encode("utf-8"))
         if entry is None and not result.internal:
             journal.add(sid, sha, result)
         return result
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         futures = {pool.submit(one, sid): sid for sid in ids}
         for fut in as_completed(futures):
             result = fut.result()
             rows[result.row["submission"]] = result.row
             if progress:
                 progress(result)
+    except KeyboardInterrupt:
+        stop.set()  # queued work is cancelled, running children are killed within milliseconds
+        pool.shutdown(wait=True, cancel_futures=True)
+        for fut in futures:
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                rows.setdefault(fut.result().row["submission"], fut.result().row)
+        write_atomic(out, csv_bytes(rows.values()))
+        raise Interrupted([rows[k] for k in sorted(rows)], len(ids)) from None
+    pool.shutdown(wait=True)
     write_atomic(out, csv_bytes(rows.values()))
     return [rows[k] for k in sorted(rows)]
 
 
-def merge(inputs, out) -> list:
-    """Merge shard CSVs into one sorted CSV; the same submission twice must have the same row."""
-    rows = {}
-    for path in inputs:
+def read_grades(path) -> list[dict]:
+    """The rows of a grades CSV, checked: a clear :class:`UsageError` for anything else (a journal, ...)."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1)
+    except OSError as err:
+        raise UsageError(f"cannot read {path}: {err.strerror or err}") from None
+    if head == b"{":
+        raise UsageError(f"{path} is a journal (JSON lines), not a grades CSV: give the .csv file written by --out")
+    try:
         with open(path, newline="", encoding="utf-8") as fh:
             reader = csv.DictReader(fh)
-            if reader.fieldnames is None or not set(COLUMNS) <= set(reader.fieldnames):
-                raise UsageError(f"{path} is not a grades CSV (columns {reader.fieldnames})")
-            for row in reader:
-                row = {k: row[k] for k in COLUMNS}
-                old = rows.get(row["submission"])
-                if old is not None and old != row:
-                    raise UsageError(f"{row['submission']} appears in two shards with different rows")
-                rows[row["submission"]] = row
-    exercises = {r["exercise"] for r in rows.values()}
-    if len(exercises) > 1:
-        raise UsageError(f"the shards grade different exercises: {sorted(exercises)}")
-    write_atomic(Path(out), csv_bytes(rows.values()))
-    return [rows[k] for k in sorted(rows)]
+            names = reader.fieldnames or []
+            missing = [c for c in COLUMNS[:7] if c not in names]
+            if missing:
+                raise UsageError(f"{path} is not a grades CSV written by actlab-grade "
+                                 f"(no column {', '.join(missing[:3])})")
+            return [{k: row.get(k) or "" for k in COLUMNS} for row in reader]
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not a grades CSV (not UTF-8 text)") from None
+
+
+def merge(inputs: Iterable, out) -> list[dict]:
+    """Merge the shard CSVs of one batch into one sorted CSV: byte for byte the unsharded run's.
+
+    Refused with one sentence (:class:`UsageError`) unless the inputs are every shard of one batch
+    (same exercise, seed, grader, limits and submissions), each complete.
+    """
+    inputs = [Path(p) for p in inputs]
+    shards = []
+    for path in inputs:
+        rows = read_grades(path)
+        try:
+            meta = json.loads(manifest_path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise UsageError(f"{path} has no readable {manifest_path(path).name} beside it: merge takes the CSVs "
+                             "that actlab-grade --shard wrote, with their manifests") from None
+        shards.append((path, rows, meta))
+    if not shards:
+        raise UsageError("merge needs at least one shard CSV")
+    first_path, _, first = shards[0]
+    for what, key in (("exercises", "exercise"), ("seeds", "seed"), ("grader versions or checks", "grader"),
+                      ("limits or feedback options", "settings"), ("sets of submissions", "batch")):
+        for path, _, meta in shards[1:]:
+            if meta.get(key) != first.get(key):
+                raise UsageError(f"{first_path} and {path} were graded with different {what}: "
+                                 "grade every shard with the same command and seed")
+    n = first["shard"][1]
+    have = {meta["shard"][0] for _, _, meta in shards if meta["shard"][1] == n}
+    if any(meta["shard"][1] != n for _, _, meta in shards):
+        raise UsageError(f"the shards were cut into different numbers of parts: {sorted({m['shard'][1] for *_, m in shards})}")
+    absent = [i for i in range(1, n + 1) if i not in have]
+    if absent:
+        raise UsageError(f"shard {', '.join(f'{i}/{n}' for i in absent)} missing (have {', '.join(str(i) for i in sorted(have))} "
+                         f"of {n}): merge needs every shard")
+    merged: dict = {}
+    for path, rows, meta in shards:
+        got = {r["submission"] for r in rows}
+        lost = [sid for sid in meta["ids"] if sid not in got]
+        if lost:
+            raise UsageError(f"{path} is incomplete: {len(lost)} of its {len(meta['ids'])} submissions have no row "
+                             f"(e.g. {lost[0]}); run its grading command again to finish it")
+        for row in rows:
+            old = merged.get(row["submission"])
+            if old is not None and old != row:
+                raise UsageError(f"{row['submission']} appears in two shards with different rows")
+            merged[row["submission"]] = row
+    out = Path(out)
+    if out.is_dir():
+        raise UsageError(f"--out {out} is a folder; give the CSV file to write")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(out, csv_bytes(merged.values()))
+    write_atomic(manifest_path(out), json.dumps({**first, "shard": [1, 1], "ids": sorted(merged)}, indent=1).encode())
+    return [merged[k] for k in sorted(merged)]

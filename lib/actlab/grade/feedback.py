@@ -43,6 +43,7 @@ MESSAGES = Messages({
     "output": {"ko": "출력 제한 {output} MB를 넘었습니다 (print가 너무 많거나 파일이 너무 큽니다)",
                "en": "the output limit of {output} MB was exceeded (too much printed, or too large a file)"},
     "cells": {"ko": "셀 {cells}에서 오류가 났습니다", "en": "errors in cell(s) {cells}"},
+    "checks_unaffected": {"ko": "검사는 모두 실행했습니다", "en": "every check still ran"},
     "summary": {"ko": "검사 {total}개 중 {passed}개 통과", "en": "{passed} of {total} checks passed"},
     "function": {"ko": "[{function}] 검사 {total}개 중 {passed}개 통과, {points} / {max}점",
                  "en": "[{function}] {passed} of {total} checks passed, {points} / {max} points"},
@@ -53,14 +54,14 @@ MESSAGES = Messages({
                 "en": "✗ {label}: the process ended before this check ran."},
     "delegation_module": {
         "ko": "`{function}` 함수가 {what}에 계산을 맡깁니다 ({where}). 채점하는 함수는 "
-              "actlab, scipy, torch에 맡기지 않고 직접 계산해야 하므로 이 함수의 검사는 모두 0점입니다.",
+              "{modules}에 맡기지 않고 직접 계산해야 하므로 이 함수의 검사는 모두 0점입니다.",
         "en": "`{function}` uses {what} ({where}). A graded function must compute its result "
-              "itself, without actlab, scipy or torch, so every check of this function scores 0."},
+              "itself, without {modules}, so every check of this function scores 0."},
     "delegation_dynamic": {
-        "ko": "`{function}` 함수가 모듈이나 이름을 동적으로 불러옵니다 ({what}, {where}). actlab, "
-              "scipy, torch에 맡기는 길을 막으려고 채점하는 함수에서는 이를 허용하지 않으므로 이 함수의 검사는 모두 0점입니다.",
+        "ko": "`{function}` 함수가 모듈이나 이름을 동적으로 불러옵니다 ({what}, {where}). "
+              "{modules}에 맡기는 길을 막으려고 채점하는 함수에서는 이를 허용하지 않으므로 이 함수의 검사는 모두 0점입니다.",
         "en": "`{function}` imports or looks up names dynamically ({what}, {where}). To rule out "
-              "delegating to actlab, scipy or torch this is not allowed in a graded function, so every "
+              "delegating to {modules} this is not allowed in a graded function, so every "
               "check of this function scores 0."},
     "delegation_runtime": {
         "ko": "`{function}` 함수가 실행 중에 {what}에 계산을 맡기려 했습니다. 채점하는 함수는 직접 계산해야 하므로 "
@@ -85,10 +86,17 @@ MESSAGES = Messages({
                "en": "Grading limits: {timeout} s, {memory} MB of memory, {output} MB of output. Isolation: {isolation}."},
     "none": {"ko": "없음", "en": "none"},
     # the isolation the child reports having applied (sandbox notes), for the last line
-    "iso_network": {"ko": "네트워크 차단", "en": "network"},
-    "iso_filesystem": {"ko": "파일 시스템 가림", "en": "filesystem"},
+    # (each claim exactly what that path gives: see sandbox.py and the instructor guide, section 5)
+    "iso_network": {"ko": "네트워크 차단", "en": "no network"},
+    "iso_files_whitelist": {"ko": "파일 시스템: 파이썬과 NumPy만 읽기 전용으로 보이고 나머지는 없음 (bubblewrap)",
+                            "en": "file system: only Python and NumPy visible, read-only (bubblewrap)"},
+    "iso_files_partial": {"ko": "파일 시스템: 자체 /tmp, 강사의 홈·작업 폴더·강의 저장소·제출물·채점 결과는 가림, 그 밖의 파일은 읽을 수 있음",
+                          "en": "file system: own /tmp; the instructor's home, working folder, course clone, "
+                                "submissions and grader output covered; other files readable"},
+    "iso_files_shared": {"ko": "파일 시스템은 격리하지 않음", "en": "file system not isolated"},
+    "iso_files_failed": {"ko": "파일 시스템 격리 실패", "en": "file-system isolation failed"},
     "iso_limits": {"ko": "자원 제한", "en": "limits"},
-    "iso_user": {"ko": "별도 사용자", "en": "user"},
+    "iso_user": {"ko": "별도 사용자", "en": "separate user"},
 })
 
 
@@ -102,5 +110,8 @@ def number(x) -> str:
 
 def isolation_text(notes, lang: str) -> str:
     """The sandbox notes in ``lang`` ("network, filesystem, ..." in English); unknown notes as they are."""
-    words = [MESSAGES(f"iso_{n}", lang=lang) if f"iso_{n}" in MESSAGES else str(n) for n in notes]
+    words = []
+    for note in notes:
+        key = "iso_" + str(note).split(" (")[0]  # "files_failed (reason)"
+        words.append(MESSAGES(key, lang=lang) if key in MESSAGES else str(note))
     return ", ".join(words) or MESSAGES("none", lang=lang)

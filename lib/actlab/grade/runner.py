@@ -1,9 +1,10 @@
 """The child side of the grader: runs ONE submission's code and calls its functions.
 
-Started by the trusted parent as ``python -I -S runner.py`` with
+Started by the trusted parent as ``python -I -S -c <this file's source>`` (under bubblewrap
+when the machine has it, so the file itself need not be visible) with
 
 * stdin: the plan (JSON): the submission's code cells, the case arguments (no expected values:
-  they never leave the parent), and the sandbox settings;
+  they never leave the parent), the modules it must not use, and the sandbox settings;
 * fd ``plan["results_fd"]``: a file the parent reads afterwards, one JSON object per line;
 * stdout and stderr: one capped file (the student's prints).
 
@@ -11,11 +12,16 @@ Order matters, and is why this is a script and not a ``preexec_fn``:
 
 1. read the plan and import everything the submission may need (NumPy, common stdlib modules),
    while still able to read the Python installation (as root it may live under a 0700 ``/root``);
-2. sandbox (only what the machine allows): as root a private mount and network namespace,
-   a fresh size-limited tmpfs for ``/tmp`` (the working directory), ``/var/tmp`` and
-   ``/dev/shm``, empty read-only mounts over the library, ``scipy``, ``torch``, the
-   submissions and the grader's output; resource limits (CPU, address space, file size,
-   processes); then drop to an unprivileged uid with no new privileges;
+2. sandbox: under bubblewrap (``mode: bwrap``) the parent already gave this process its own
+   mount, network, PID and IPC namespaces whose file system holds only the Python runtime and
+   NumPy (read-only) and an empty ``/tmp``; otherwise (``mode: builtin``), as root, a private
+   mount and network namespace, a fresh size-limited tmpfs for ``/tmp``, ``/var/tmp`` and
+   ``/dev/shm``, and empty read-only mounts over a list of folders (the instructor's home, the
+   grader's working folder and course clone, the library, ``scipy``, ``torch``, the submissions,
+   the grader's output), the Python installation and NumPy put back inside them; as an
+   ordinary user without bubblewrap, no file-system isolation at all. Then, on every path,
+   resource limits (CPU, address space, file size, processes) and, as root, an unprivileged
+   uid with no new privileges;
 3. run the cells one by one (an exception ends that cell only, as in a notebook run with
    ``allow_errors``), then call each graded function on each case and write its result.
 
@@ -42,10 +48,11 @@ PRELOAD = (
 )
 NUMPY_PRELOAD = ("numpy", "numpy.linalg", "numpy.random", "numpy.lib.format")
 
-# Modules the graded code must not use. Importing them gives a stand-in whose every call raises
-# GradingImportBlocked: an `import actlab` at the top of a cell then costs the student nothing,
-# but calling the library from a graded function fails and is reported as delegation.
-BLOCKED = ("actlab", "scipy", "torch")
+# Modules the graded code must not use: the parent sends its one list
+# (actlab.exercises.FORBIDDEN_MODULES) in the plan. Importing them gives a stand-in whose every call
+# raises GradingImportBlocked: an `import actlab` at the top of a cell then costs the student
+# nothing, but calling the library from a graded function fails and is reported as delegation.
+BLOCKED: tuple = ()
 # Display-only modules: a silent stand-in, so plotting cells run (and grading never pays for
 # importing matplotlib, about 0.4 s).
 SILENT = ("matplotlib", "mpl_toolkits", "IPython", "ipywidgets", "seaborn")
@@ -297,8 +304,40 @@ def _reach_python(libc):
         os.rmdir(stage)
 
 
+def _cover_keeping(libc, covers, keep):
+    """Cover each folder of ``covers`` with an empty read-only tmpfs, but put each path of ``keep``
+    that lies inside one back at its own path (bind mount, read-only): the same paths work, and
+    nothing else of the covered folder is visible."""
+    import ctypes
+
+    def mount(src, target, fstype, flags, data=None):
+        if libc.mount(src and os.fsencode(src), os.fsencode(target), fstype, flags, data) != 0:
+            raise OSError(ctypes.get_errno(), f"mount {src} on {target}")
+
+    def inside(path, folder):
+        return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+    moves = []
+    for n, path in enumerate(sorted({os.path.realpath(p) for p in keep})):
+        if os.path.exists(path) and any(inside(path, c) for c in covers):
+            stage = f"/tmp/.keep{n}"
+            os.mkdir(stage, 0o700)
+            mount(path, stage, None, MS_BIND | MS_REC)
+            moves.append((stage, path))
+    for cover in covers:
+        mount("tmpfs", cover, b"tmpfs", MS_NOSUID | MS_NODEV, b"size=1m,mode=0755")
+    for stage, path in moves:
+        os.makedirs(path, 0o755, exist_ok=True)
+        mount(stage, path, None, MS_MOVE)
+        mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC)
+        os.rmdir(stage)
+    for cover in covers:
+        mount(None, cover, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, b"size=1m,mode=0755")
+
+
 def sandbox(cfg, notes):
-    """Apply what the machine allows; record in ``notes`` what was applied."""
+    """Apply what the machine allows; record in ``notes`` what was applied (the feedback's last
+    line names exactly these)."""
     import resource
 
     root = os.geteuid() == 0
@@ -309,7 +348,17 @@ def sandbox(cfg, notes):
     except OSError:
         pass
     workdir = cfg["workdir"]
-    if root and libc is not None:
+    bwrap = cfg.get("mode") == "bwrap"
+    if bwrap:
+        notes.extend(("network", "files_whitelist"))
+        if root:
+            os.mkdir("/tmp/submission", 0o700)
+            if uid is not None:
+                os.chown("/tmp/submission", uid, uid)
+        workdir = "/tmp/submission" if root else "/tmp"
+    elif not root or libc is None:
+        notes.append("files_shared")
+    if root and libc is not None and not bwrap:
         if libc.unshare(CLONE_NEWNET) == 0:
             notes.append("network")
         if libc.unshare(CLONE_NEWNS) == 0:
@@ -328,17 +377,19 @@ def sandbox(cfg, notes):
                         _mount_tmpfs(libc, extra, tmp_opts)
                 if uid is not None:
                     _reach_python(libc)
+                folders = [p for p in cfg.get("hide", ()) if os.path.isdir(p)]
+                _cover_keeping(libc, folders, cfg.get("keep", ()))
                 for path in cfg.get("hide", ()):
-                    if os.path.isdir(path):
-                        _mount_tmpfs(libc, path, "size=4k,mode=0555", MS_RDONLY | MS_NOSUID | MS_NODEV)
-                    elif os.path.isfile(path):  # a file (journal, seed file): /dev/null over it
+                    if os.path.isfile(path):  # a file (journal, seed file): /dev/null over it
                         libc.mount(b"/dev/null", os.fsencode(path), None, MS_BIND, None)
-                notes.append("filesystem")
+                notes.append("files_partial")
             except OSError as err:
-                notes.append(f"partial-filesystem-isolation ({err})")
+                notes.append(f"files_failed ({err})")
+        else:
+            notes.append("files_shared")
     os.chdir(workdir)
     os.environ["HOME"] = workdir
-    os.environ["TMPDIR"] = workdir if workdir != "/tmp/submission" else "/tmp"
+    os.environ["TMPDIR"] = "/tmp" if workdir.startswith("/tmp") else workdir
 
     cpu = int(resource.getrusage(resource.RUSAGE_SELF).ru_utime + cfg["cpu_seconds"]) + 1
     limits = [
@@ -368,7 +419,7 @@ def sandbox(cfg, notes):
         libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
         # if the grader dies, so does this process (set after setuid, which clears it)
         libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
-        if os.getppid() != cfg.get("parent", os.getppid()):
+        if cfg.get("parent") is not None and os.getppid() != cfg["parent"]:
             os._exit(3)
 
 
@@ -407,7 +458,9 @@ def _line_in(err, filename):
 
 
 def main():
+    global BLOCKED
     plan = json.loads(sys.stdin.buffer.read())
+    BLOCKED = tuple(plan["blocked"])
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
@@ -459,7 +512,7 @@ def main():
     # a function that overruns it once is not called again (its remaining cases fail as slow).
     # CPU time (ITIMER_PROF), not wall time: the verdict must not depend on the machine's load.
     budget = float(plan.get("case_seconds") or 0)
-    setitimer, REAL = signal.setitimer, signal.ITIMER_PROF
+    set_cpu_timer, CPU_TIMER = signal.setitimer, signal.ITIMER_PROF
 
     def overrun(signum, frame):
         raise _CaseTimeout()
@@ -481,12 +534,12 @@ def main():
             args = [decode(a) for a in case["args"]]
             try:
                 if budget:
-                    setitimer(REAL, budget)
+                    set_cpu_timer(CPU_TIMER, budget)
                 with errstate(**case["errstate"]):
                     value = fn(*args)
             finally:
                 if budget:
-                    setitimer(REAL, 0)
+                    set_cpu_timer(CPU_TIMER, 0)
         except _CaseTimeout:
             slow.add(case["function"])
             emit({"case": i, "r": "slow"})

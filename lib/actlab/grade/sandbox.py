@@ -5,6 +5,17 @@ never expected values), an open results file, and an output file; a fresh enviro
 the parent's variables (so no seed, no tokens); its own session, so a timeout kills the whole
 process group. As root each worker slot has its own unused uid, so two submissions running at
 once cannot signal or read each other, and RLIMIT_NPROC=1 for that uid stops forks.
+
+Two ways to hide the file system, chosen by :func:`isolation_mode`:
+
+* ``bwrap`` (bubblewrap, Debian's ``bubblewrap``, when it is installed and works here, as root or
+  as an ordinary user with user namespaces): a whitelist. The child's root is an empty tmpfs
+  holding only ``/usr`` and the Python installation (read-only), NumPy (read-only, at
+  :data:`SANDBOX_SITE`), a private ``/proc`` and ``/dev`` and an empty ``/tmp``; no network.
+  Nothing else exists for it: not the course clone, not the instructor's home, not the grader's
+  output, whatever folder the grader runs from.
+* ``builtin`` (today's fallback, where bubblewrap is missing or unusable): as root, the runner's own
+  mounts hide a list of folders (:func:`hidden_dirs`); as an ordinary user, nothing is hidden.
 """
 from __future__ import annotations
 
@@ -17,17 +28,27 @@ import subprocess
 import sys
 import tempfile
 import time
+import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
 RUNNER = Path(__file__).with_name("runner.py")
+ISOLATIONS = ("auto", "bwrap", "builtin")
+SANDBOX_SITE = "/grader-site"  # where NumPy appears inside the bubblewrap sandbox
 UID_BASE = 61000  # worker slots run as 61000, 61001, ... (ids no account uses)
 PASS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")  # some CPUs need these for OpenBLAS to work
 
 
+class Cancelled(Exception):
+    """The batch was interrupted (Ctrl-C): the child was killed and its result must not count."""
+
+
 @dataclass
 class Limits:
+    """What one submission may use. All limits apply on every isolation path."""
+
     timeout: float = 10.0     # wall-clock seconds for the whole submission
     memory_mb: int = 1024     # address space (RLIMIT_AS)
     output_mb: int = 16       # largest file the submission may write, its printed output included
@@ -43,6 +64,8 @@ class Limits:
 
 @dataclass
 class ChildRun:
+    """What came back from one child: its JSON records, how it ended, its CPU time."""
+
     records: list = field(default_factory=list)  # the JSON lines the child wrote
     returncode: int | None = None
     timed_out: bool = False
@@ -63,9 +86,75 @@ class ChildRun:
 
 
 def site_dirs() -> list[str]:
+    """The folder NumPy is installed in (the only one the child adds to its ``sys.path``)."""
     import numpy
 
     return [str(Path(numpy.__file__).resolve().parent.parent)]
+
+
+def numpy_dirs() -> list[str]:
+    """NumPy's package folder and, for wheels, the shared libraries beside it (``numpy.libs``)."""
+    site = Path(site_dirs()[0])
+    return [str(site / name) for name in ("numpy", "numpy.libs") if (site / name).is_dir()]
+
+
+def python_dirs() -> list[str]:
+    """The Python installation(s) the child runs from: the interpreter and its standard library."""
+    exe_prefix = os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))
+    return sorted({os.path.realpath(sys.base_prefix), exe_prefix})  # not a venv: the child runs the real interpreter
+
+
+def _bwrap_args(disk_mb: int) -> list[str]:
+    """bubblewrap's arguments for the whitelist view described in the module docstring."""
+    args = ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+            "--die-with-parent", "--ro-bind", "/usr", "/usr"]
+    for name in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(name):
+            args += ["--symlink", os.readlink(name), name]
+        elif os.path.isdir(name):
+            args += ["--ro-bind", name, name]
+    if os.path.isfile("/etc/ld.so.cache"):  # where the dynamic loader finds NumPy's BLAS
+        args += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    for d in python_dirs():
+        if d != "/usr" and not d.startswith("/usr/"):
+            args += ["--ro-bind", d, d]
+    for d in numpy_dirs():
+        args += ["--ro-bind", d, f"{SANDBOX_SITE}/{os.path.basename(d)}"]
+    size = str(disk_mb << 20)
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", size, "--tmpfs", "/tmp",
+             "--size", size, "--tmpfs", "/dev/shm", "--chdir", "/tmp"]
+    return args
+
+
+@lru_cache(maxsize=None)
+def bwrap_works() -> bool:
+    """Is bubblewrap installed, and does it start NumPy in the sandbox on this machine (as this user)?"""
+    exe = shutil.which("bwrap")
+    if not exe:
+        return False
+    code = f"import sys; sys.path.append({SANDBOX_SITE!r}); import numpy"
+    try:
+        proc = subprocess.run([exe, *_bwrap_args(8), "--", os.path.realpath(sys.executable), "-I", "-S", "-c", code],
+                              env=child_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return proc.returncode == 0
+
+
+def isolation_mode(requested: str = "auto") -> str:
+    """``bwrap`` or ``builtin``: ``auto`` takes bubblewrap when it works here. Asking for
+    ``bwrap`` where it does not work is a mistake in the command (ValueError)."""
+    if requested not in ISOLATIONS:
+        raise ValueError(f"isolation must be one of {ISOLATIONS}, got {requested!r}")
+    if requested == "builtin":
+        return "builtin"
+    if bwrap_works():
+        return "bwrap"
+    if requested == "bwrap":
+        raise ValueError("--isolation bwrap: bubblewrap is not installed or does not work here "
+                         "(Debian: apt-get install bubblewrap)")
+    return "builtin"
 
 
 _CLAIMS: dict = {}  # uid -> open lock file, held for the life of this process
@@ -120,18 +209,31 @@ def _package_dir(name: str) -> str | None:
     return str(Path(list(spec.submodule_search_locations)[0]).resolve())
 
 
+def _clone_root() -> str | None:
+    """The course clone the library is installed from in development mode (``pip install -e .``)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "pyproject.toml").is_file():
+            return str(parent)
+    return None
+
+
 def hidden_dirs(extra=()) -> list[str]:
-    """Directories the child must not see: the library, scipy, torch, and ``extra``
-    (submissions, grader output; files such as the journal or a seed file too), except any
-    directory that holds the Python installation itself."""
-    dirs = [_package_dir("actlab"), _package_dir("torch"), _package_dir("scipy")]
+    """What the ``builtin`` path covers: the instructor's home, the grader's working folder, the
+    course clone, the library, scipy, torch, and ``extra`` (submissions, grader output; files such
+    as the journal or a seed file too). Folders that hold Python or NumPy are covered too: the
+    child puts those two back (``keep``). Never ``/``, ``/usr`` or the temporary folder."""
+    dirs = [_package_dir("actlab"), _package_dir("torch"), _package_dir("scipy"),
+            os.path.expanduser("~"), os.getcwd(), _clone_root()]
     extra = sorted({str(Path(d).resolve()) for d in extra})
     extra = [d for d in extra if not any(Path(o) in Path(d).parents for o in extra)]  # nested: one mount
     if len(extra) > 32:  # e.g. one folder per student: cover their common parent instead
         extra = [os.path.commonpath(extra)]
     dirs += extra
-    keep = [Path(p).resolve() for p in (sys.prefix, sys.base_prefix, *site_dirs(), tempfile.gettempdir(), "/")]
+    keep = [Path(p).resolve() for p in (tempfile.gettempdir(), "/usr", "/proc", "/dev")]
     out = []
+    dirs = [str(Path(d).resolve()) for d in dirs if d]
+    dirs = [d for d in dirs if not any(Path(o) in Path(d).parents for o in dirs)]  # nested: one mount
     for d in dirs:
         if d and os.path.isfile(d):
             out.append(d)
@@ -140,7 +242,7 @@ def hidden_dirs(extra=()) -> list[str]:
             continue
         p = Path(d)
         if any(k == p or p in k.parents for k in keep):
-            continue  # hiding it would hide Python or NumPy
+            continue  # hiding it would hide the system or the child's own /tmp
         if d not in out:
             out.append(d)
     return sorted(out)
@@ -155,8 +257,15 @@ def child_env() -> dict:
     return env
 
 
-def run_child(cells, cases_json: str, limits: Limits, uid: int | None, hide: list[str]) -> ChildRun:
-    """Run one submission's ``cells`` and its cases in a fresh sandboxed interpreter."""
+def run_child(cells, cases_json: str, limits: Limits, uid: int | None, hide: list[str], *,
+              blocked: tuple = (), mode: str = "builtin", stop: threading.Event | None = None) -> ChildRun:
+    """Run one submission's ``cells`` and its cases in a fresh sandboxed interpreter.
+
+    ``blocked``: modules the child replaces by stand-ins; ``mode``: ``bwrap`` or ``builtin``
+    (:func:`isolation_mode`); ``stop``: when set, the child is killed and :class:`Cancelled` raised.
+    """
+    if stop is not None and stop.is_set():
+        raise Cancelled()
     tmp = tempfile.mkdtemp(prefix="actlab-grade-")
     run = ChildRun()
     try:
@@ -167,31 +276,42 @@ def run_child(cells, cases_json: str, limits: Limits, uid: int | None, hide: lis
         results_path = os.path.join(tmp, "results.jsonl")
         rfd = os.open(results_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         ofd = os.open(os.path.join(tmp, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        bwrap = mode == "bwrap"
         settings = {
             "results_fd": rfd,
-            "sitedirs": site_dirs(),
-            "sandbox": {"workdir": work, "uid": uid, "cpu_seconds": limits.timeout,
+            "blocked": list(blocked),
+            "sitedirs": [SANDBOX_SITE] if bwrap else site_dirs(),
+            "sandbox": {"mode": mode, "workdir": work, "uid": uid, "cpu_seconds": limits.timeout,
                         "memory_mb": limits.memory_mb, "output_mb": limits.output_mb,
-                        "disk_mb": limits.disk_mb, "hide": hide, "parent": os.getpid()},
+                        "disk_mb": limits.disk_mb, "hide": [] if bwrap else hide,
+                        "keep": [] if bwrap else [*python_dirs(), *numpy_dirs()],
+                        "parent": None if bwrap else os.getpid()},
             "cells": cells,
             "case_seconds": limits.case_seconds,
         }
         plan_path = os.path.join(tmp, "plan.json")
         with open(plan_path, "w", encoding="utf-8") as fh:
             fh.write(json.dumps(settings)[:-1] + ', "cases": ' + cases_json + "}")
+        command = [os.path.realpath(sys.executable), "-I", "-S", "-c", _runner_source()]
+        if bwrap:
+            command = [shutil.which("bwrap") or "bwrap", *_bwrap_args(limits.disk_mb), "--", *command]
         start = time.monotonic()
         with open(plan_path, "rb") as plan:
             proc = subprocess.Popen(
-                [sys.executable, "-I", "-S", str(RUNNER)], stdin=plan, stdout=ofd, stderr=ofd,
+                command, stdin=plan, stdout=ofd, stderr=ofd,
                 pass_fds=(rfd,), env=child_env(), cwd=work, start_new_session=True)
         os.close(rfd)
         os.close(ofd)
         try:
-            _, status, usage = _wait(proc, limits.timeout - (time.monotonic() - start))
+            _, status, usage = _wait(proc, limits.timeout - (time.monotonic() - start), stop)
         except subprocess.TimeoutExpired:
             run.timed_out = True
             _kill_group(proc)
             _, status, usage = _wait(proc, None)
+        except Cancelled:
+            _kill_group(proc)
+            _wait(proc, None)
+            raise
         run.returncode = os.waitstatus_to_exitcode(status)
         run.cpu_seconds = usage.ru_utime + usage.ru_stime
         if run.returncode == -signal.SIGXCPU:
@@ -204,7 +324,12 @@ def run_child(cells, cases_json: str, limits: Limits, uid: int | None, hide: lis
     return run
 
 
-def _wait(proc, timeout):
+@lru_cache(maxsize=None)
+def _runner_source() -> str:
+    return RUNNER.read_text(encoding="utf-8")
+
+
+def _wait(proc, timeout, stop=None):
     """os.wait4 with a timeout (Popen.wait does not give the child's resource usage)."""
     deadline = None if timeout is None else time.monotonic() + max(timeout, 0)
     delay = 0.0005
@@ -213,6 +338,8 @@ def _wait(proc, timeout):
         if pid:
             proc.returncode = os.waitstatus_to_exitcode(status)
             return pid, status, usage
+        if stop is not None and stop.is_set():
+            raise Cancelled()
         if deadline is not None and time.monotonic() >= deadline:
             raise subprocess.TimeoutExpired(proc.args, timeout)
         time.sleep(delay)

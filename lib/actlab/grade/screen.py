@@ -1,7 +1,7 @@
 """Static screening of graded functions for delegation (run in the trusted parent, with ``ast``).
 
-A graded function must compute its result itself. One that reaches ``actlab``, ``scipy``
-or ``torch`` - directly, through a module-level alias (``from actlab import sigmoid as s``,
+A graded function must compute its result itself. One that reaches a module of
+:data:`actlab.exercises.FORBIDDEN_MODULES` (``actlab``, ``scipy``, ``torch``, ``jax``, ...) - directly, through a module-level alias (``from actlab import sigmoid as s``,
 ``f = torch.sigmoid``), through a helper function or class of the notebook that does, or through
 dynamic imports (``__import__``, ``importlib`` and other loaders under any alias, so also a module
 loaded by path from a copy of a forbidden package; ``sys.modules``, ``exec``/``eval``, a string that
@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import builtins
 
-FORBIDDEN = ("actlab", "scipy", "torch")  # the exercises say: NumPy only, no actlab, scipy or torch
+from ..exercises import FORBIDDEN_MODULES as FORBIDDEN  # one list: check cells, screen and child
 # Modules that load code by path or by bytes: with them a copy of a forbidden package (a build/
 # folder, another environment) loads under a name no import guard knows. A graded function, or a
 # notebook-level name it uses, that reaches one of them (under any alias) is dynamic loading.
@@ -153,7 +153,7 @@ def _direct(node, mod: _Module, known: set[str]):
             refs.add(sub.id)
         elif isinstance(sub, ast.Constant) and isinstance(sub.value, str) and id(sub) not in prose:
             lowered = sub.value.lower()
-            for word in ("actlab", "torch", "scipy"):
+            for word in FORBIDDEN:
                 if word in lowered:
                     return ("dynamic", repr(sub.value[:40]), sub), refs
     return None, refs
