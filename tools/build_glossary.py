@@ -1,10 +1,12 @@
-"""Write the glossary pages glossary/ko.md and glossary/en.md from glossary.yml (the one source).
+"""Write the glossary pages glossary/ko.md and glossary/en.md, and the library's copy of the terms
+lib/actlab/glossary.json (package data, read by actlab.i18n.term), from glossary.yml (the one source).
 
-    python3 tools/build_glossary.py           write the pages
-    python3 tools/build_glossary.py --check   exit 1 if a page is out of date
+    python3 tools/build_glossary.py           write the pages and the library's copy
+    python3 tools/build_glossary.py --check   exit 1 if one of them is out of date
 """
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -35,12 +37,19 @@ def render(lang: str, terms: list[dict]) -> str:
     return HEAD[lang] + "".join(rows)
 
 
+def library_terms(terms: list[dict]) -> str:
+    """English term -> its Korean and English forms: what the library's messages need (no notes,
+    so a Colab install carries a few kilobytes, not the pages)."""
+    table = {t["en"]: {"ko": t["ko"], "en": t["en"]} for t in sorted(terms, key=lambda t: t["en"].lower())}
+    return json.dumps(table, ensure_ascii=False, indent=1) + "\n"
+
+
 def main() -> int:
     terms = load_terms()
     stale = []
-    for lang in ("ko", "en"):
-        path = ROOT / "glossary" / f"{lang}.md"
-        text = render(lang, terms)
+    outputs = [(ROOT / "glossary" / f"{lang}.md", render(lang, terms)) for lang in ("ko", "en")]
+    outputs.append((ROOT / "lib" / "actlab" / "glossary.json", library_terms(terms)))
+    for path, text in outputs:
         if "--check" in sys.argv:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 stale.append(str(path.relative_to(ROOT)))

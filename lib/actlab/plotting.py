@@ -33,7 +33,7 @@ import numpy as np
 from matplotlib import font_manager
 from matplotlib import pyplot as plt
 
-from .i18n import Messages
+from .i18n import Messages, term
 from . import registry
 from .registry import ACTIVATIONS
 
@@ -83,12 +83,12 @@ STYLE = {
 
 MESSAGES = Messages({
     "function": {"ko": "함수", "en": "function"},
-    "derivative": {"ko": "도함수", "en": "derivative"},
+    "derivative": term("derivative"),
     "input": {"ko": "입력 x", "en": "input x"},
     "output": {"ko": "출력", "en": "output"},
     "class": {"ko": "클래스 {k}", "en": "class {k}"},
     "probability": {"ko": "클래스 1의 확률", "en": "probability of class 1"},
-    "boundary": {"ko": "결정 경계", "en": "decision boundary"},
+    "boundary": term("decision boundary"),
     "params": {"ko": "{name} ({params})", "en": "{name} ({params})"},
 })
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validate import as_float_array, check_int, check_real
-from .i18n import Messages
+from .i18n import Messages, term
 from .initializers import as_rng
 from .optimizers import clip_by_global_norm, clip_by_value, global_norm, make_optimizer
 from .sparsity import dead_fraction, zero_fraction
@@ -31,10 +31,10 @@ __all__ = ["fit", "History", "Hook", "Recorder", "layer_norms", "LABELS"]
 
 #: Axis labels for what History and Recorder measure, in both languages: ``LABELS("dead_fraction")``.
 LABELS = Messages({
-    "loss": {"ko": "손실", "en": "loss"},
-    "accuracy": {"ko": "정확도", "en": "accuracy"},
+    "loss": term("loss"),
+    "accuracy": term("accuracy"),
     "grad_norm": {"ko": "기울기 노름 (클리핑 전)", "en": "gradient norm (before clipping)"},
-    "epoch": {"ko": "에포크", "en": "epoch"},
+    "epoch": term("epoch"),
     "step": {"ko": "학습 단계", "en": "step"},
     "layer": {"ko": "층", "en": "layer"},
     "z_mean": {"ko": "가중합 z의 평균", "en": "mean of the weighted sum z"},

@@ -16,14 +16,14 @@ from __future__ import annotations
 import numpy as np
 
 from .._validate import as_float_array
-from ..i18n import Messages
+from ..i18n import Messages, term
 from ..softmax import softmax
 
 __all__ = ["jacobian", "plot_softmax", "plot_two_classes", "DEFAULT_LOGITS", "softmax_temperature_explorer",
            "softmax_temperature_twin", "MESSAGES"]
 
 MESSAGES = Messages({
-    "probability": {"ko": "확률", "en": "probability"},
+    "probability": term("probability"),
     "class": {"ko": "클래스", "en": "class"},
     "probs_title": {"ko": "소프트맥스 출력", "en": "softmax output"},
     "jacobian_title": {"ko": "도함수 (야코비 행렬) ∂sᵢ/∂xⱼ", "en": "derivative (Jacobian) ∂sᵢ/∂xⱼ"},

@@ -32,7 +32,7 @@ import numpy as np
 
 from .._validate import as_float_array, check_int, check_real
 from ..datasets import two_moons
-from ..i18n import Messages
+from ..i18n import Messages, term
 from ..network import MLP
 from .. import registry
 from ..registry import ACTIVATIONS
@@ -70,7 +70,7 @@ MESSAGES = Messages({
     "dropout_draw": {"ko": "드롭아웃, {k}번째 추출", "en": "dropout, draw {k}"},
     "dead": {"ko": "죽은 유닛의 비율", "en": "fraction of dead units"},
     "run_layer": {"ko": "{run}, 층 {k}", "en": "{run}, layer {k}"},
-    "lr": {"ko": "학습률", "en": "learning rate"},
+    "lr": term("learning rate"),
     "bias": {"ko": "초기 편향", "en": "initial bias"},
     "dead_layer": {"ko": "죽은 비율, 층 {k}", "en": "dead, layer {k}"},
     "loss": {"ko": "손실 (오른쪽 축)", "en": "loss (right axis)"},

@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validate import as_float_array, check_int, check_real
-from ..i18n import Messages
+from ..i18n import Messages, term
 from ..maxout import maxout, maxout_argmax
 from ..tables import text_table
 
@@ -67,8 +67,8 @@ MESSAGES = Messages({
     "tangent_unit": {"ko": "x², k = {k}: 접선 유닛", "en": "x², k = {k}: tangent unit"},
     "network": {"ko": "신경망", "en": "network"},
     "params": {"ko": "파라미터", "en": "parameters"},
-    "loss": {"ko": "손실", "en": "loss"},
-    "accuracy": {"ko": "정확도", "en": "accuracy"},
+    "loss": term("loss"),
+    "accuracy": term("accuracy"),
     "boundary_title": {"ko": "{label}\n파라미터 {n}개, 정확도 {acc:.3f}", "en": "{label}\n{n} parameters, accuracy {acc:.3f}"},
 })
 

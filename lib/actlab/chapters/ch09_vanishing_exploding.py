@@ -33,7 +33,7 @@ import numpy as np
 
 from .._validate import check_int, check_real
 from ..gradflow import GradientFlow, derivative_bound, gradient_flow, max_derivative
-from ..i18n import Messages
+from ..i18n import Messages, term
 from .. import registry
 from ..registry import ACTIVATIONS
 from ..tables import display_width, pad
@@ -79,7 +79,7 @@ MESSAGES = Messages({
     "init": {"ko": "초기화", "en": "initialisation"},
     "default": {"ko": "기본값", "en": "default"},
     "step": {"ko": "학습 단계", "en": "step"},
-    "epoch": {"ko": "에포크", "en": "epoch"},
+    "epoch": term("epoch"),
     "grad_before": {"ko": "기울기 노름, 클리핑 전 (로그 눈금)", "en": "gradient norm before clipping (log scale)"},
     "update": {"ko": "갱신 크기 ‖Δθ‖ (로그 눈금)", "en": "update size ‖Δθ‖ (log scale)"},
     "loss": {"ko": "손실 (로그 눈금)", "en": "loss (log scale)"},
@@ -89,7 +89,7 @@ MESSAGES = Messages({
     "grad_panel": {"ko": "기울기 노름", "en": "gradient norm"},
     "off_scale": {"ko": "{c} 이상 (눈금 밖)", "en": "{c} or more (off the scale)"},
     "update_panel": {"ko": "한 번의 갱신 크기", "en": "size of each update"},
-    "loss_panel": {"ko": "손실", "en": "loss"},
+    "loss_panel": term("loss"),
     "first_norm": {"ko": "첫 층의 ‖∂L/∂W₁‖", "en": "first layer ‖∂L/∂W₁‖"},
     "without_bn": {"ko": "배치 정규화 없음", "en": "without batch norm"},
     "with_bn": {"ko": "배치 정규화", "en": "with batch norm"},

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validate import check_int, check_real
-from ..i18n import Messages, get_language
+from ..i18n import Messages, get_language, term
 from .. import registry
 from ..registry import ACTIVATIONS
 from ..softmax import softmax
@@ -57,14 +57,14 @@ MESSAGES = Messages({
                           "en": "k times the weights and weighted sums; only the winning piece gets a gradient"},
     # compare_hidden's table
     "activation": {"ko": "활성화 함수", "en": "activation"},
-    "loss": {"ko": "손실", "en": "loss"},
-    "accuracy": {"ko": "정확도", "en": "accuracy"},
+    "loss": term("loss"),
+    "accuracy": term("accuracy"),
     "loss_range": {"ko": "손실 범위", "en": "loss range"},
     "grad_ratio": {"ko": "‖∇W1‖/‖∇W{last}‖ (시작)", "en": "‖∇W1‖/‖∇W{last}‖ (start)"},
     "hidden_caption": {"ko": "은닉층 {hidden}, Adam(학습률 {lr:g}, 미니배치 {batch_size}), {epochs} 에포크 뒤, 시드 {seeds}개의 평균",
                        "en": "hidden layers {hidden}, Adam (learning rate {lr:g}, mini-batches of {batch_size}), "
                              "after {epochs} epochs, mean over {seeds} seeds"},
-    "epoch": {"ko": "에포크", "en": "epoch"},
+    "epoch": term("epoch"),
     "train_loss": {"ko": "학습 손실 (시드 평균, 로그 눈금)", "en": "training loss (mean over seeds, log scale)"},
 })
 
