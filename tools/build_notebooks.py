@@ -8,6 +8,9 @@
                                                        notebook differs from its source (cells, tags,
                                                        alt text; not outputs) or has no source
     .venv/bin/python tools/build_notebooks.py --no-execute PATHS   write the notebooks without outputs
+    .venv/bin/python tools/build_notebooks.py --keep-outputs PATHS regenerate without running: keep the
+                                                       stored outputs, allowed only where no code changed
+                                                       but its comments (prose, tags, alt text may change)
 
 Each notebook runs in a fresh kernel with its own folder as working directory, two at a time. The
 outputs of explorer cells are dropped (no widget state, no model ids); no timing metadata is kept.
@@ -17,12 +20,14 @@ file and line.
 from __future__ import annotations
 
 import argparse
+import io
 import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
 import time
+import tokenize
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -115,6 +120,30 @@ def _execute(path_str: str, nb_json: str, sockets: str) -> tuple[str, str, list[
     return path_str, nbformat.writes(nb), problems, time.perf_counter() - start
 
 
+def _without_comments(code: str):
+    try:
+        tokens = tokenize.generate_tokens(io.StringIO(code).readline)
+        return [(t.type, t.string) for t in tokens if t.type not in (tokenize.COMMENT, tokenize.NL)]
+    except (tokenize.TokenError, SyntaxError):  # not Python (a magic): compared as written
+        return code
+
+
+def keep_outputs(nb, stored) -> str | None:
+    """Give ``nb`` the outputs of ``stored`` when their code differs in comments only; else say why not."""
+    new_code = [c for c in nb.cells if c.cell_type == "code"]
+    old_code = [c for c in stored.cells if c.cell_type == "code"]
+    if len(new_code) != len(old_code):
+        return f"{len(old_code)} code cells stored, {len(new_code)} now"
+    for i, (new, old) in enumerate(zip(new_code, old_code)):
+        if _without_comments(new.source) != _without_comments(old.source):
+            return f"code cell {i} changed beyond its comments"
+        explorer = "explorer" in new.metadata.get("tags", [])
+        new.outputs = [] if explorer else old.outputs
+        new.execution_count = old.execution_count
+    nb.metadata["language_info"] = stored.metadata.get("language_info", nb.metadata["language_info"])
+    return None
+
+
 def source_line(path: Path, cell_index) -> str:
     """' at <source>:<line>' for cell ``cell_index`` of the generated notebook ``path``."""
     src = nbsource.source_of(path)
@@ -204,6 +233,8 @@ def main(argv=None) -> int:
     parser.add_argument("paths", nargs="*", help="sources, generated notebooks or folders (default: all)")
     parser.add_argument("--check", action="store_true", help="compare stored notebooks with their sources")
     parser.add_argument("--no-execute", action="store_true", help="write notebooks without running them")
+    parser.add_argument("--keep-outputs", action="store_true",
+                        help="write notebooks with their stored outputs, when no code changed but comments")
     parser.add_argument("-j", "--jobs", type=int, default=WORKERS, help="notebooks run at once (default 2)")
     args = parser.parse_args(argv)
     sources = resolve(args.paths)
@@ -216,6 +247,18 @@ def main(argv=None) -> int:
             nbformat.write(nb, path)
             print(f"wrote {path.relative_to(ROOT)} (not executed)")
         return 0
+    if args.keep_outputs:
+        failed = 0
+        for path, nb in notebooks.items():
+            rel = path.relative_to(ROOT)
+            why = keep_outputs(nb, nbformat.read(path, as_version=4)) if path.exists() else "not stored yet"
+            if why:
+                failed += 1
+                print(f"NOT WRITTEN {rel}: {why} (run: python3 make.py notebooks {rel})", file=sys.stderr)
+                continue
+            nbformat.write(nb, path)
+            print(f"wrote {rel} (stored outputs kept)")
+        return 1 if failed else 0
     failed = 0
     # spawn, not fork: each worker starts clean (no inherited zmq/asyncio state from the parent)
     with ProcessPoolExecutor(max_workers=max(1, args.jobs), mp_context=multiprocessing.get_context("spawn")) as pool:

@@ -48,7 +48,7 @@ TAGS = {
     "check": ["check"],
 }
 EXERCISE_ONLY = ("solution", "check")
-STUB_COMMENT = {"ko": "여기에 코드를 작성하세요 (write your code here)", "en": "여기에 코드를 작성하세요 (write your code here)"}
+STUB_COMMENT = {"ko": "여기에 코드를 작성하세요", "en": "write your code here"}
 SETUP_COMMENT = {
     "ko": "# Colab에서 실행할 때만 actlab을 설치합니다. 그다음 언어, 그림(SVG, 한글 글꼴), 출력 형식을 설정합니다.",
     "en": "# Installs actlab only when running in Colab, then sets the language, figures (SVG, Hangul font) and print format.",
@@ -175,7 +175,8 @@ def localize(code: str, lang: str) -> str:
         head = line[: found[0].start()]
         mine = [m.group(2) for m in found if m.group(1) == lang]
         if not head.strip():
-            out += [f"{head}# {text}" for text in mine]
+            indent = line[: len(line) - len(line.lstrip())]
+            out += [f"{indent}# {text}" for text in mine]
         else:
             out.append(head + "".join(f"  # {text}" for text in mine))
     return "\n".join(out)

@@ -64,7 +64,7 @@ def _body(nb) -> list[dict]:
 def _source_cells(exercise_id, lang) -> list[tuple[str, str, str]]:
     """(cell_type, role, text) of the source's cells for one language, in order."""
     out = []
-    for kind, text in cells(exercise_id):
+    for kind, text in cells(exercise_id, lang):
         words = kind.split()
         if words[0] == "md":
             if lang in words[1:]:

@@ -1,8 +1,10 @@
 """Helpers for the notebook tests: which notebooks exist, their twins, their prose and outputs."""
 from __future__ import annotations
 
+import io
 import re
 import sys
+import tokenize
 from pathlib import Path
 
 import nbformat
@@ -31,6 +33,22 @@ def twin_pairs() -> list[tuple[Path, Path]]:
         names = sorted({p.name for p in (ROOT / ko).glob("*.ipynb")} | {p.name for p in (ROOT / en).glob("*.ipynb")})
         pairs += [(ROOT / ko / n, ROOT / en / n) for n in names]
     return pairs
+
+
+def program(code: str) -> tuple:
+    """The code with its comments and the text of its strings (f-string text too) set aside: what twins
+    must share. Tokens as (type, text), every string's text replaced by "S"; layout-only tokens dropped.
+    (The rule of the before-stop hook, except for f-strings.)"""
+    # An f-string's text goes whole (Python 3.12 tokens): a translation may start with text where the
+    # other starts with a {field}. Its fields stay: they are program.
+    dropped = {tokenize.COMMENT, tokenize.NL, getattr(tokenize, "FSTRING_MIDDLE", -1)}
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError):  # not Python (a magic): compared as written
+        return (code,)
+    # a NEWLINE token's text is "" on a last line without "\n": a comment line after it must not count
+    return tuple((t.type, "S" if t.type == tokenize.STRING else "" if t.type == tokenize.NEWLINE else t.string)
+                 for t in tokens if t.type not in dropped)
 
 
 def lang_of(path: Path) -> str:

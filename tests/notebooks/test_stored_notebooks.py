@@ -4,7 +4,9 @@ Twins, languages, numbers in prose, the setup cell, clean outputs, alt text, syn
 """
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 import pytest
@@ -12,7 +14,8 @@ import yaml
 
 import build_notebooks
 import nbsource
-from nbcheck import HANGUL, LATIN, ROOT, has_image, lang_of, notebooks, output_texts, prose, read, rel, twin_pairs
+from nbcheck import (HANGUL, LATIN, ROOT, has_image, lang_of, notebooks, output_texts, program, prose, read, rel,
+                     twin_pairs)
 
 NOTEBOOKS = notebooks()
 PAIRS = twin_pairs()
@@ -28,19 +31,65 @@ def test_there_are_notebooks_and_every_source_has_its_twins():
 
 
 # ---- (a) twins ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("ko,en", PAIRS, ids=pair_ids)
-def test_twins_have_the_same_code_cells_after_the_setup_cell(ko, en):
-    """Same code (and tags) in the same order; only the first (setup) cell may differ (its language)."""
-    assert ko.exists() and en.exists(), f"{rel(ko)} and {rel(en)} must both exist"
-
+def twin_differences(ko_nb, en_nb) -> list[str]:
+    """Where two twins' programs differ: after the setup cell, the same code cells (and tags) in the same
+    order, identical once comments and the text of strings are set aside (:func:`nbcheck.program`)."""
     def code(nb):
-        return [(c.source, c.metadata.get("tags", [])) for c in nb.cells if c.cell_type == "code"]
+        return [(program(c.source), c.metadata.get("tags", [])) for c in nb.cells if c.cell_type == "code"]
 
-    ko_code, en_code = code(read(ko)), code(read(en))
-    assert len(ko_code) == len(en_code), f"{len(ko_code)} code cells in ko, {len(en_code)} in en"
+    ko_code, en_code = code(ko_nb), code(en_nb)
+    if len(ko_code) != len(en_code):
+        return [f"{len(ko_code)} code cells in ko, {len(en_code)} in en"]
+    return [f"code cell {i}" for i, (a, b) in enumerate(zip(ko_code[1:], en_code[1:]), start=1) if a != b]
+
+
+@pytest.mark.parametrize("ko,en", PAIRS, ids=pair_ids)
+def test_twins_have_the_same_program_after_the_setup_cell(ko, en):
+    """Only the first (setup) cell may differ; the others only in comments and message text."""
+    assert ko.exists() and en.exists(), f"{rel(ko)} and {rel(en)} must both exist"
     assert read(ko).cells[0].cell_type == "code" and read(en).cells[0].cell_type == "code"
-    for i, (a, b) in enumerate(zip(ko_code[1:], en_code[1:]), start=1):
-        assert a == b, f"code cell {i} differs between {rel(ko)} and {rel(en)}"
+    differences = twin_differences(read(ko), read(en))
+    assert not differences, f"{rel(ko)} and {rel(en)} differ in their program: {differences}"
+
+
+def _edit_token(code: str, kind: int, edit, plain_string=False) -> str:
+    """``code`` with its first token of type ``kind`` replaced by ``edit(token text)``."""
+    tokens = tokenize.generate_tokens(io.StringIO(code).readline)
+    tok = next(t for t in tokens if t.type == kind and (not plain_string or t.string[:1] in "\"'"
+                                                        and t.string[:3] not in ('"""', "'''")))
+    lines = code.splitlines(keepends=True)
+    (row, start), (_, end) = tok.start, tok.end
+    lines[row - 1] = lines[row - 1][:start] + edit(tok.string) + lines[row - 1][end:]
+    return "".join(lines)
+
+
+def test_the_twin_rule_sets_aside_comments_and_message_text_but_not_the_program():
+    """On a real pair: Korean comments and strings pass; a changed number, name, f-string field or an
+    added line fails, in that cell only."""
+    def kinds(code):
+        return {t.type for t in tokenize.generate_tokens(io.StringIO(code).readline)}
+
+    wanted = {tokenize.STRING, tokenize.FSTRING_START, tokenize.NUMBER}
+    ko_path, index = next((ko, i) for ko, _ in PAIRS for i, c in enumerate(read(ko).cells)
+                          if i and c.cell_type == "code" and wanted <= kinds(c.source))
+    ko_nb, en_nb = read(ko_path), read(ko_path.parent.parent / "en" / ko_path.name)
+    assert twin_differences(ko_nb, en_nb) == []
+    cell = ko_nb.cells[index]
+    where = [f"code cell {[c for c in ko_nb.cells if c.cell_type == 'code'].index(cell)}"]
+    original = cell.source
+    own = [_edit_token(original, tokenize.STRING, lambda s: s[0] + "번역된 " + s[1:], plain_string=True),
+           _edit_token(original, tokenize.FSTRING_START, lambda s: s + "값: "),
+           original + "  # 주석입니다"]
+    program_changes = [_edit_token(original, tokenize.NUMBER, lambda s: s + "1"),
+                       _edit_token(original, tokenize.NAME, lambda s: s + "_x"),
+                       _edit_token(original, tokenize.FSTRING_START, lambda s: s + "{1}"),
+                       original + "\nx = 1"]
+    for changed in own:
+        cell.source = changed
+        assert twin_differences(ko_nb, en_nb) == [], f"comments and message text are the twins' own:\n{changed}"
+    for changed in program_changes:
+        cell.source = changed
+        assert twin_differences(ko_nb, en_nb) == where, f"a program difference passed:\n{changed}"
 
 
 # ---- (b) languages -----------------------------------------------------------------------------
@@ -78,6 +127,29 @@ def test_markdown_is_in_the_notebooks_language(path):
                 text = text.replace(f'"{term}"', "").replace(f"“{term}”", "")
             found = HANGUL.findall(text)
             assert not found, f"{rel(path)}: Hangul in English Markdown cell {i}: {''.join(found)[:40]!r}"
+
+
+#: Korean chapters that neither print nor comment in Korean yet (issue 12). Strict: a chapter that now
+#: does fails here until it is taken off the list.
+KOREAN_OUTPUT_PENDING = {"01_linear_neurons", "03_sigmoid_tanh", "04_relu_family", "05_smooth_activations",
+                         "06_softmax", "07_sparsity_dying_relu"}
+_pending = pytest.mark.xfail(strict=True, reason="issue 12: Korean printed text and comments not written yet")
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, marks=_pending) if lang_of(p) == "ko" and p.parent.parent.name ==
+                                  "chapters" and p.stem in KOREAN_OUTPUT_PENDING else p for p in NOTEBOOKS], ids=ids)
+def test_code_and_printed_text_are_in_the_notebooks_language(path):
+    """en: no Hangul in any code cell or text output (the setup cell included). ko: Hangul in the code
+    (comments, messages) or the text outputs after the setup cell: the notebook speaks Korean."""
+    nb = read(path)
+    code = [(i, c.source) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    outputs = [(i, t) for i, c in enumerate(nb.cells) for t in output_texts(type("NB", (), {"cells": [c]})())]
+    if lang_of(path) == "en":
+        found = [(i, "".join(HANGUL.findall(text))[:20]) for i, text in code + outputs if HANGUL.search(text)]
+        assert not found, f"{rel(path)}: Hangul in the English notebook's code or outputs (cell, text): {found}"
+    else:
+        assert any(HANGUL.search(text) for i, text in code + outputs if i), \
+            f"{rel(path)}: no Hangul in the Korean notebook's code or printed text"
 
 
 # ---- (c) numbers in prose ----------------------------------------------------------------------
