@@ -16,6 +16,9 @@ from .i18n import get_language, set_language
 from .maxout import maxout, maxout_argmax, maxout_grad
 from .registry import ACTIVATIONS, Activation
 from .softmax import log_softmax, log_softmax_jvp, log_softmax_vjp, softmax, softmax_jvp, softmax_vjp
+from .attention import attention_softmax, attention_softmax_vjp, causal_mask, scaled_dot_product_attention
+from .gated import geglu, geglu_vjp, glu, glu_vjp, reglu, reglu_vjp, swiglu, swiglu_vjp
+from .normalization import layer_norm, layer_norm_vjp, rms_norm, rms_norm_vjp
 
 __version__ = "0.1.0"
 
@@ -23,12 +26,16 @@ __all__ = [
     *_activation_names, "ACTIVATIONS", "Activation", "SELU_ALPHA", "SELU_LAMBDA",
     "softmax", "log_softmax", "softmax_jvp", "softmax_vjp", "log_softmax_jvp", "log_softmax_vjp",
     "maxout", "maxout_argmax", "maxout_grad", "set_language", "get_language", "__version__",
+    "glu", "reglu", "geglu", "swiglu", "glu_vjp", "reglu_vjp", "geglu_vjp", "swiglu_vjp",
+    "layer_norm", "rms_norm", "layer_norm_vjp", "rms_norm_vjp",
+    "attention_softmax", "attention_softmax_vjp", "scaled_dot_product_attention", "causal_mask",
 ]
 
 # Heavier submodules load on first use, so `import actlab` stays cheap (PEP 562).
 _LAZY_SUBMODULES = {
     "notebook", "plotting", "layers", "losses", "optimizers", "initializers", "network", "training",
     "datasets", "gradcheck", "sparsity", "gradflow", "linear", "chapters", "exercises", "grade",
+    "blocks", "precision",
 }
 
 

@@ -44,7 +44,7 @@ from ._validate import as_float_array, check_real
 __all__ = [
     "identity", "step", "sigmoid", "tanh", "relu", "relu6", "leaky_relu", "prelu", "elu",
     "selu", "celu", "gelu", "silu", "swish", "mish", "softplus", "softsign", "hard_sigmoid",
-    "hard_swish", "hard_tanh",
+    "hard_swish", "hard_tanh", "log_sigmoid",
 ]
 __all__ += [name + "_derivative" for name in __all__]
 
@@ -589,6 +589,28 @@ def hard_tanh(x):
     return np.clip(x, -1, 1)
 
 
+@elementwise
+def log_sigmoid(x):
+    r"""Log-sigmoid: :math:`\log\sigma(x) = -\mathrm{softplus}(-x) = \min(x, 0) - \log(1 + e^{-|x|})`.
+
+    Both terms are never positive, so nothing cancels and neither tail overflows:
+    ``log_sigmoid(-1000) == -1000`` where ``log(sigmoid(-1000))`` is ``log(0) = -inf``, and
+    ``log_sigmoid(40)`` is :math:`-e^{-40}`, not the 0 of ``log(1.0)``. Unlike softplus it has
+    no threshold (PyTorch's ``logsigmoid`` has none either). Binary cross-entropy from logits
+    is ``-(y log_sigmoid(z) + (1 - y) log_sigmoid(-z))``.
+
+    >>> float(log_sigmoid(0.0)) == -float(np.log(2.0)), float(log_sigmoid(-1000.0))
+    (True, -1000.0)
+    """
+    e = np.abs(x)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    np.log1p(e, out=e)
+    out = np.minimum(x, 0)
+    out -= e
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Derivatives, named <function>_derivative; the registry pairs them with their functions.
 
@@ -753,3 +775,9 @@ def hard_swish_derivative(x):
 def hard_tanh_derivative(x):
     """1 strictly between -1 and 1, 0 elsewhere."""
     return np.heaviside(x + 1, 0) * np.heaviside(1 - x, 0)
+
+
+@elementwise
+def log_sigmoid_derivative(x):
+    r""":math:`\sigma(-x) = 1 / (1 + e^{x})`: 1 far left, 1/2 at 0, 0 far right."""
+    return _over_one_plus_exp(None, x.copy())

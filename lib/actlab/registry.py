@@ -202,10 +202,18 @@ _ENTRIES = [
            (-1.0, 1.0), r"[-1, 1]",
            {"ko": "tanh보다 훨씬 싸다", "en": "far cheaper than tanh"},
            {"ko": "구간 밖에서는 기울기가 정확히 0이다", "en": "exactly zero gradient outside (-1, 1)"}),
+    _entry("log_sigmoid", "로그 시그모이드", "Log-sigmoid",
+           r"\log\sigma(x) = -\mathrm{softplus}(-x)", r"(\log\sigma)'(x) = \sigma(-x)",
+           (-INF, 0.0), r"(-\infty, 0)",
+           {"ko": "로짓에서 바로 계산하는 이진 교차 엔트로피의 재료이며 양쪽 꼬리에서 정확하다",
+            "en": "the building block of binary cross-entropy from logits, accurate in both tails"},
+           {"ko": "은닉층 활성화 함수로는 쓰지 않는다", "en": "not used as a hidden-layer activation"},
+           smooth=True),
 ]
 
 #: name -> :class:`Activation`, in the order the course introduces them. Read-only.
 ACTIVATIONS: Mapping[str, Activation] = MappingProxyType({e.name: e for e in _ENTRIES})
+
 
 def get(name: str, argument: str = "activation") -> Activation:
     """The entry ``ACTIVATIONS[name]``; an error naming ``argument`` and listing the valid names otherwise.

@@ -60,6 +60,7 @@ FUNCTIONS = {
     "hard_sigmoid": lambda x: min(max(mp.mpf(x) + 3, 0), 6) / 6,
     "hard_swish": lambda x: mp.mpf(x) * min(max(mp.mpf(x) + 3, 0), 6) / 6,
     "hard_tanh": lambda x: min(max(mp.mpf(x), -1), 1),
+    "log_sigmoid": lambda x: -mp.log1p(mp.exp(-mp.mpf(x))),
 }
 
 
@@ -99,6 +100,7 @@ DERIVATIVES = {
     "hard_sigmoid": lambda x: mp.mpf(1) / 6 if -3 < x < 3 else mp.mpf(0),
     "hard_swish": lambda x: mp.mpf(0) if x < -3 else (mp.mpf(x) / 3 + mp.mpf(1) / 2 if x <= 3 else mp.mpf(1)),
     "hard_tanh": lambda x: mp.mpf(1) if -1 < x < 1 else mp.mpf(0),
+    "log_sigmoid": lambda x: _sig(-mp.mpf(x)),
 }
 
 #: Points where a function or its derivative is not smooth; finite differences stay away from them.
