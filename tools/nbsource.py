@@ -10,7 +10,8 @@ from its cells:
   program apart from comments and the text of strings (the twin test checks this).
 * In a code cell, a comment starting ``# ko:`` or ``# en:`` belongs to one language: the other notebook
   drops it (a line holding only that comment is dropped whole), the marker itself is removed. Both can
-  follow code on one line: ``x = 1  # ko: 한 개 # en: one``.
+  follow code on one line: ``x = 1  # ko: 한 개 # en: one``. (The markers are found anywhere on a line,
+  inside strings too: a string holding ``# ko:`` needs writing otherwise.)
 * The kind of a code cell is a tag (``:tags: [explorer]``); no tag is a plain cell:
 
   ``explorer``  an ipywidgets explorer: tagged nbval-ignore-output, remove-output in the notebooks, outputs
@@ -47,6 +48,7 @@ TAGS = {
     "solution": ["solution"],
     "check": ["check"],
 }
+KINDS = (*TAGS, "setup")
 EXERCISE_ONLY = ("solution", "check")
 STUB_COMMENT = {"ko": "여기에 코드를 작성하세요", "en": "write your code here"}
 SETUP_COMMENT = {
@@ -60,6 +62,7 @@ LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3", "mimetype": "te
 
 # a comment for one language: "# ko: ..." / "# en: ...", on its own line or after code
 _LANG_COMMENT = re.compile(r"[ \t]*#[ \t]?(ko|en):[ \t]?(.*?)(?=[ \t]*#[ \t]?(?:ko|en):|[ \t]*$)")
+_REGION = re.compile(rf"^([ \t]*){re.escape(BEGIN)}\n.*?^[ \t]*{re.escape(END)}[ \t]*$", re.M | re.S)
 _CELL_START = re.compile(r"^(\+\+\+|`{3,}\{(code|raw)-cell\})")
 
 
@@ -80,88 +83,60 @@ def read(path, text: str | None = None, *, exercise: bool | None = None) -> nbfo
     Each cell gets ``metadata.line`` (where it starts in the file) for later messages."""
     path = Path(path)
     text = path.read_text(encoding="utf-8") if text is None else text
-    if exercise is None:
-        exercise = "exercises" in path.resolve().parts
+    exercise = "exercises" in path.resolve().parts if exercise is None else exercise
     nb = jupytext.reads(text, fmt="myst")
-    # Line numbers are not kept by jupytext: every cell but a first, marker-less Markdown cell starts
-    # with '+++' or a code-cell fence, in order.
-    starts = [i for i, line in enumerate(text.splitlines(), start=1) if _CELL_START.match(line)]
-    if len(starts) == len(nb.cells) - 1:
-        starts.insert(0, 1)
-    lines = starts if len(starts) == len(nb.cells) else [None] * len(nb.cells)
-
-    def err(i, msg):
-        return SourceError(f"{_shown(path)}:{lines[i] or f'cell {i}'}: {msg}")
-
     if not nb.cells:
         raise SourceError(f"{_shown(path)}:1: no cells")
+    # jupytext keeps no line numbers: every cell but a marker-less first one starts with '+++' or a fence
+    starts = [n for n, line in enumerate(text.splitlines(), start=1) if _CELL_START.match(line)]
+    starts = ([1] if len(starts) == len(nb.cells) - 1 else []) + starts
     for i, cell in enumerate(nb.cells):
-        meta = cell.metadata
-        if cell.cell_type not in ("markdown", "code"):
-            raise err(i, f"a {cell.cell_type} cell; a source holds Markdown and code cells only")
-        if not cell.source.strip():
-            raise err(i, f"empty {cell.cell_type} cell")
-        meta["line"] = lines[i]
-        lang = meta.get("lang")
-        if cell.cell_type == "markdown":
-            if lang not in LANGS:
-                raise err(i, f"a Markdown cell needs its language: +++ {{\"lang\": \"ko\"}} or \"en\", got {lang!r}")
-            continue
-        if lang is not None and lang not in LANGS:
-            raise err(i, f"code cell language must be 'ko' or 'en', got {lang!r}")
-        if lang is not None:
-            pair = [j for j in (i - 1, i + 1) if 0 <= j < len(nb.cells) and nb.cells[j].cell_type == "code"
-                    and nb.cells[j].metadata.get("lang") not in (None, lang)]
-            if not pair:
-                raise err(i, f"a code cell for {lang!r} only must have its other-language version right before or after it")
-        tags = meta.get("tags", [])
-        unknown = [t for t in tags if t not in TAGS and t != "setup"]
-        if unknown:
-            raise err(i, f"unknown tag(s) {unknown}; a code cell's kind is one of {', '.join([*TAGS, 'setup'])} (or none)")
-        if len(tags) > 1:
-            raise err(i, f"one kind per cell, got {tags}")
-        kind = tags[0] if tags else "plain"
-        if kind == "setup" and i != 0:
-            raise err(i, "a 'setup' cell can only be the first cell")
-        if kind in EXERCISE_ONLY and not exercise:
-            raise err(i, f"'{kind}' cells are for exercises only (exercises/src/)")
-        alt = meta.get("alt")
-        if alt is not None:
-            if not isinstance(alt, dict) or set(alt) != set(LANGS) or not all(
-                    isinstance(v, str) and v.strip() for v in alt.values()):
-                raise err(i, f"alt text must be given as alt: {{ko: ..., en: ...}}, both non-empty; got {alt!r}")
-        if kind == "explorer":
-            nxt = nb.cells[i + 1] if i + 1 < len(nb.cells) else None
-            if nxt is None or nxt.cell_type != "code" or set(nxt.metadata.get("tags", [])) & {"explorer", *EXERCISE_ONLY}:
-                where = f"the next cell is a {nxt.cell_type} cell" if nxt is not None else "the file ends"
-                raise err(i, f"an explorer cell must be followed by its static twin, a code cell drawing the same "
-                             f"information for a few settings; {where}")
-            if alt is not None:
-                raise err(i, "an explorer's outputs are never stored: put the alt text on its static twin")
-        if kind == "solution":
-            problem = _solution_problem(cell.source)
-            if problem:
-                raise err(i, problem)
-        elif BEGIN in cell.source:
-            raise err(i, f"{BEGIN!r} found in a cell not tagged 'solution'")
+        cell.metadata["line"] = starts[i] if len(starts) == len(nb.cells) else None
+        problem = _problem(nb.cells, i, exercise)
+        if problem:
+            raise SourceError(f"{_shown(path)}:{cell.metadata['line'] or f'cell {i}'}: {problem}")
     return nb
 
 
-def _solution_problem(code: str) -> str | None:
-    depth, count = 0, 0
-    for line in code.splitlines():
-        s = line.strip()
-        if s == BEGIN:
-            if depth:
-                return f"{BEGIN!r} inside another solution region"
-            depth, count = 1, count + 1
-        elif s == END:
-            if not depth:
-                return f"{END!r} without {BEGIN!r}"
-            depth = 0
-    if depth:
-        return f"{BEGIN!r} without {END!r}"
-    return None if count else f"a solution cell needs at least one {BEGIN!r} ... {END!r} region"
+def _problem(cells: list, i: int, exercise: bool) -> str | None:
+    """What is wrong with cell ``i`` of a source (the first thing found), or None."""
+    cell, nxt = cells[i], (cells[i + 1] if i + 1 < len(cells) else None)
+    lang, tags, alt = cell.metadata.get("lang"), cell.metadata.get("tags", []), cell.metadata.get("alt")
+    kind = tags[0] if len(tags) == 1 else "plain"
+    marks = [line.strip() for line in cell.source.splitlines() if line.strip() in (BEGIN, END)]
+    if cell.cell_type not in ("markdown", "code"):
+        return f"a {cell.cell_type} cell; a source holds Markdown and code cells only"
+    if not cell.source.strip():
+        return f"empty {cell.cell_type} cell"
+    if cell.cell_type == "markdown":
+        return None if lang in LANGS else f'a Markdown cell needs its language: +++ {{"lang": "ko"}} or "en", got {lang!r}'
+    if lang not in (None, *LANGS):
+        return f"code cell language must be 'ko' or 'en', got {lang!r}"
+    if lang and not any(0 <= j < len(cells) and cells[j].cell_type == "code"
+                        and cells[j].metadata.get("lang") not in (None, lang) for j in (i - 1, i + 1)):
+        return f"a code cell for {lang!r} only must have its other-language version right before or after it"
+    if [t for t in tags if t not in KINDS]:
+        return f"unknown tag(s) {[t for t in tags if t not in KINDS]}; a code cell's kind is one of {', '.join(KINDS)} (or none)"
+    if len(tags) > 1:
+        return f"one kind per cell, got {tags}"
+    if kind == "setup" and i:
+        return "a 'setup' cell can only be the first cell"
+    if kind in EXERCISE_ONLY and not exercise:
+        return f"'{kind}' cells are for exercises only (exercises/src/)"
+    if alt is not None and not (isinstance(alt, dict) and set(alt) == set(LANGS)
+                                and all(isinstance(v, str) and v.strip() for v in alt.values())):
+        return f"alt text must be given as alt: {{ko: ..., en: ...}}, both non-empty; got {alt!r}"
+    if kind == "explorer" and (nxt is None or nxt.cell_type != "code"
+                               or set(nxt.metadata.get("tags", [])) & {"explorer", *EXERCISE_ONLY}):
+        return (f"an explorer cell must be followed by its static twin, a code cell drawing the same information "
+                f"for a few settings; {f'the next cell is a {nxt.cell_type} cell' if nxt else 'the file ends'}")
+    if kind == "explorer" and alt is not None:
+        return "an explorer's outputs are never stored: put the alt text on its static twin"
+    if kind == "solution" and (not marks or marks != [BEGIN, END] * (len(marks) // 2)):
+        return f"a solution cell needs one or more regions {BEGIN!r} ... {END!r}, each closed, none nested"
+    if kind != "solution" and marks:
+        return f"{BEGIN!r} or {END!r} in a cell not tagged 'solution'"
+    return None
 
 
 def localize(code: str, lang: str) -> str:
@@ -189,18 +164,7 @@ def answer_key(code: str) -> str:
 
 def stub(code: str, lang: str) -> str:
     """The student's version: each solution region becomes ``raise NotImplementedError  # <comment>``."""
-    out, inside = [], False
-    for line in code.splitlines():
-        s = line.strip()
-        if s == BEGIN:
-            indent = line[: len(line) - len(line.lstrip())]
-            out.append(f"{indent}raise NotImplementedError  # {STUB_COMMENT[lang]}")
-            inside = True
-        elif s == END:
-            inside = False
-        elif not inside:
-            out.append(line)
-    return "\n".join(out)
+    return _REGION.sub(lambda m: f"{m.group(1)}raise NotImplementedError  # {STUB_COMMENT[lang]}", code)
 
 
 def repository_url(root: Path = ROOT) -> str:

@@ -165,9 +165,12 @@ def test_bad_chapter_sources_fail_with_file_and_line(tmp_path, text, line, messa
 
 
 @pytest.mark.parametrize("text,line,message", [
-    (md("ko", "글") + cell("def f():\n    return 1", tags=["solution"]), 5, "at least one"),
-    (cell("def f():\n    ### BEGIN SOLUTION\n    return 1", tags=["solution"]), 1, "without '### END SOLUTION'"),
-    (cell("def f():\n    ### END SOLUTION", tags=["solution"]), 1, "without '### BEGIN SOLUTION'"),
+    (md("ko", "글") + cell("def f():\n    return 1", tags=["solution"]), 5, "one or more regions"),
+    (cell("def f():\n    ### BEGIN SOLUTION\n    return 1", tags=["solution"]), 1, "each closed"),
+    (cell("def f():\n    ### END SOLUTION", tags=["solution"]), 1, "each closed"),
+    (cell("def f():\n    ### BEGIN SOLUTION\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\n"
+          "    ### END SOLUTION", tags=["solution"]), 1, "none nested"),
+    (cell("x = 1\n### END SOLUTION", tags=["check"]), 1, "not tagged 'solution'"),
 ])
 def test_bad_solution_regions_fail_with_file_and_line(tmp_path, text, line, message):
     src = write(tmp_path, text, kind="exercises", name="ex01_t.md")
@@ -201,6 +204,39 @@ def test_check_mode_reports_a_notebook_out_of_date(tmp_path, monkeypatch, capsys
     (root / "chapters" / "en" / "sample.ipynb").unlink()
     assert build_notebooks.check([src]) == 1
     assert "missing" in capsys.readouterr().err
+
+
+def test_keep_outputs_carries_stored_outputs_over_only_when_comments_alone_changed():
+    source = nbsource.read(SAMPLE)
+    stored = nbsource.build(source, "en", stem="sample", url=URL)
+    for i, c in enumerate(stored.cells):
+        if c.cell_type == "code" and "explorer" not in c.metadata.get("tags", []):
+            c.outputs, c.execution_count = [nbformat.v4.new_output("stream", text=f"out {i}\n")], i
+    stored.metadata["language_info"]["version"] = "3.12"
+    fresh = nbsource.build(source, "en", stem="sample", url=URL)
+    fresh.cells[2].source += "  # a new comment"
+    fresh.cells[1].source += "\n\nMore prose."
+    assert build_notebooks.keep_outputs(fresh, stored) is None
+    assert [c.get("outputs") for c in fresh.cells] == [c.get("outputs") for c in stored.cells]
+    assert fresh.cells[3].execution_count == 3 and fresh.metadata["language_info"]["version"] == "3.12"
+    for edit in (lambda c: c.source.replace("0.0", "1.0"), lambda c: c.source + "\nprint(2)"):
+        changed = nbsource.build(source, "en", stem="sample", url=URL)
+        changed.cells[2].source = edit(changed.cells[2])
+        assert build_notebooks.keep_outputs(changed, stored) == "code cell 1 changed beyond its comments"
+    fewer = nbsource.build(source, "en", stem="sample", url=URL)
+    fewer.cells.pop(3)
+    assert "code cells stored" in build_notebooks.keep_outputs(fewer, stored)
+
+
+def test_a_failing_cell_is_reported_at_its_line_in_the_source(tmp_path, monkeypatch):
+    src = write(tmp_path, SAMPLE.read_text(encoding="utf-8"), name="sample.md")
+    monkeypatch.setattr(nbsource, "ROOT", tmp_path)
+    monkeypatch.setattr(build_notebooks, "ROOT", tmp_path)
+    en = tmp_path / "chapters" / "en" / "sample.ipynb"
+    assert build_notebooks.source_line(en, 3) == " at chapters/src/sample.md:51"  # the English print cell
+    assert build_notebooks.source_line(tmp_path / "chapters" / "ko" / "sample.ipynb", 3) == \
+        " at chapters/src/sample.md:45"
+    assert build_notebooks.source_line(en, 0) == " in the generated setup cell"
 
 
 @pytest.fixture(scope="module")
