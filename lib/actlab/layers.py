@@ -55,9 +55,11 @@ class Layer:
         self.grads: dict[str, np.ndarray] = {}
 
     def forward(self, x, training=False):  # pragma: no cover - every layer overrides it
+        """The layer's output for the batch ``x`` (``training`` switches batch statistics and the like on)."""
         raise NotImplementedError
 
     def backward(self, grad):  # pragma: no cover
+        """Given ``grad`` = ∂L/∂output of the last :meth:`forward`, fill :attr:`grads` and return ∂L/∂input."""
         raise NotImplementedError
 
     def __call__(self, x, training=False):
@@ -65,6 +67,7 @@ class Layer:
 
     @property
     def name(self) -> str:
+        """A short description for tables and plots, e.g. ``Dense(2→4, tanh)``."""
         return type(self).__name__
 
     def all_params(self) -> dict[str, np.ndarray]:
@@ -77,6 +80,7 @@ class Layer:
 
     @property
     def n_params(self) -> int:
+        """The number of trainable numbers in :meth:`all_params`."""
         return int(sum(p.size for p in self.all_params().values()))
 
 

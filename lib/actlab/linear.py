@@ -158,9 +158,11 @@ class LinearClassifier:
         return self.predict(x)
 
     def decision_function(self, x):
+        """The signed score ``x @ w + b``: positive on the side of class 1."""
         return as_float_array(x, "x") @ self.w + self.b
 
     def predict(self, x):
+        """1.0 where :meth:`decision_function` is positive, else 0.0."""
         return (self.decision_function(x) > 0).astype(np.float64)
 
     def __repr__(self):

@@ -66,6 +66,7 @@ class Network:
                 for name, p in layer.all_params().items()]
 
     def parameters(self) -> list[np.ndarray]:
+        """Every trainable array, in the order of :meth:`named_parameters` (what an optimiser steps)."""
         return [p for _, p in self.named_parameters()]
 
     def gradients(self) -> list[np.ndarray]:
@@ -74,6 +75,7 @@ class Network:
 
     @property
     def n_params(self) -> int:
+        """The number of trainable numbers in the network."""
         return sum(layer.n_params for layer in self.layers)
 
     @property
@@ -82,6 +84,7 @@ class Network:
         return [layer for layer in self.layers if isinstance(layer, (Dense, Maxout))]
 
     def batch_norms(self) -> list[BatchNorm]:
+        """Every BatchNorm of the network: stand-alone layers, then those inside Dense layers."""
         found = [layer for layer in self.layers if isinstance(layer, BatchNorm)]
         found += [layer.batch_norm for layer in self.layers if getattr(layer, "batch_norm", None) is not None]
         return found
@@ -206,6 +209,7 @@ class MLP(Network):
 
     @property
     def hidden_layers(self) -> list[Layer]:
+        """Every layer but the output layer."""
         return self.layers[:-1]
 
 

@@ -40,6 +40,7 @@ class Optimizer:
         self.t = 0  # number of steps taken
 
     def step(self, params, grads) -> None:
+        """Update every array of ``params`` in place from its gradient in ``grads`` (same order)."""
         if len(params) != len(grads):
             raise ValueError(f"grads must have one array per parameter ({len(params)}), got {len(grads)}")
         if len(self.state) != len(params):
@@ -51,6 +52,7 @@ class Optimizer:
             self.update(p, np.asarray(g, dtype=p.dtype), state)
 
     def update(self, p, g, state) -> None:  # pragma: no cover - every optimiser overrides it
+        """Update one parameter ``p`` in place from its gradient ``g``; ``state`` is its own dict (moments)."""
         raise NotImplementedError
 
     def __repr__(self):

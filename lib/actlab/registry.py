@@ -19,11 +19,15 @@ from typing import Callable, Mapping
 from . import activations as A
 from .i18n import get_language, check_language
 
+__all__ = ["Activation", "ACTIVATIONS", "get"]
+
 INF = math.inf
 
 
 @dataclass(frozen=True)
 class Activation:
+    """One registry entry: the function, its derivative, names, formulas, range and advice (see the module docstring)."""
+
     name: str
     fn: Callable
     derivative: Callable
@@ -213,6 +217,27 @@ _ENTRIES = [
 
 #: name -> :class:`Activation`, in the order the course introduces them. Read-only.
 ACTIVATIONS: Mapping[str, Activation] = MappingProxyType({e.name: e for e in _ENTRIES})
+
+def get(name: str, argument: str = "activation") -> Activation:
+    """The entry ``ACTIVATIONS[name]``; an error naming ``argument`` and listing the valid names otherwise.
+
+    Every function that takes an activation by name looks it up here, so a misspelt name reads the
+    same everywhere.
+
+    >>> get("relu").name_en
+    'ReLU'
+    >>> get("rleu", "hidden")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: hidden must be one of the names in actlab.ACTIVATIONS (identity, step, ...), got 'rleu'
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"{argument} must be the name of an activation (a str), got {type(name).__name__} {name!r:.40}")
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError(f"{argument} must be one of the names in actlab.ACTIVATIONS "
+                         f"({', '.join(ACTIVATIONS)}), got {name!r:.40}") from None
 
 
 def get(name: str, argument: str = "activation") -> Activation:

@@ -59,6 +59,7 @@ class History:
     stopped: str | None = None  # why training stopped early (a non-finite loss), else None
 
     def as_dict(self) -> dict:
+        """The history as plain lists and numbers (JSON-ready)."""
         return {"loss": list(self.loss), "accuracy": list(self.accuracy), "grad_norm": list(self.grad_norm),
                 "steps": self.steps, "stopped": self.stopped}
 
@@ -67,13 +68,13 @@ class Hook:
     """Override any of these; :func:`fit` calls them. ``X, y`` are the training data."""
 
     def on_train_begin(self, net, X, y):
-        pass
+        """Called once before the first step, with the training data."""
 
     def on_step_end(self, net, step, epoch):
-        pass
+        """Called after each optimiser step (``step`` counts from 1 over the whole run)."""
 
     def on_epoch_end(self, net, epoch, history):
-        pass
+        """Called after each epoch, once ``history`` holds that epoch's loss and accuracy."""
 
 
 def _batches(n, batch_size, rng, shuffle):

@@ -143,6 +143,7 @@ class Run:
 
     @property
     def epochs(self) -> np.ndarray:
+        """The epoch of each record (0 = before training)."""
         return np.array(self.recorder.epoch)
 
     @property
@@ -157,6 +158,7 @@ class Run:
 
     @property
     def loss(self) -> np.ndarray:
+        """The training loss at each record."""
         return np.array(self.recorder.loss)
 
 

@@ -193,10 +193,12 @@ class HiddenResult:
 
     @property
     def mean_loss(self) -> float:
+        """The final loss, averaged over the seeds."""
         return float(np.mean(self.loss))
 
     @property
     def mean_accuracy(self) -> float:
+        """The final accuracy, averaged over the seeds."""
         return float(np.mean(self.accuracy))
 
 

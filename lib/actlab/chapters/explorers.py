@@ -64,6 +64,7 @@ class Control:
         return int(value) if self.kind == "int" else float(value)
 
     def make_widget(self):
+        """The ipywidgets control (FloatSlider, IntSlider or Dropdown) showing this control's value."""
         import ipywidgets as w
 
         common = dict(description=self.label, value=self.value, continuous_update=False,
