@@ -14,8 +14,8 @@
 
 Each notebook runs in a fresh kernel with its own folder as working directory, two at a time. The
 outputs of explorer cells are dropped (no widget state, no model ids); no timing metadata is kept.
-Source format (jupytext MyST notebooks): see tools/nbsource.py. Exit status 1 on a bad source or a failing cell, with the
-file and line.
+Source format (jupytext MyST notebooks): see tools/nbsource.py. Exit status 1 on a bad source or a
+failing cell, with the file and line.
 """
 from __future__ import annotations
 
