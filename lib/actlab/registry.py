@@ -218,27 +218,6 @@ _ENTRIES = [
 #: name -> :class:`Activation`, in the order the course introduces them. Read-only.
 ACTIVATIONS: Mapping[str, Activation] = MappingProxyType({e.name: e for e in _ENTRIES})
 
-def get(name: str, argument: str = "activation") -> Activation:
-    """The entry ``ACTIVATIONS[name]``; an error naming ``argument`` and listing the valid names otherwise.
-
-    Every function that takes an activation by name looks it up here, so a misspelt name reads the
-    same everywhere.
-
-    >>> get("relu").name_en
-    'ReLU'
-    >>> get("rleu", "hidden")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    ValueError: hidden must be one of the names in actlab.ACTIVATIONS (identity, step, ...), got 'rleu'
-    """
-    if not isinstance(name, str):
-        raise TypeError(f"{argument} must be the name of an activation (a str), got {type(name).__name__} {name!r:.40}")
-    try:
-        return ACTIVATIONS[name]
-    except KeyError:
-        raise ValueError(f"{argument} must be one of the names in actlab.ACTIVATIONS "
-                         f"({', '.join(ACTIVATIONS)}), got {name!r:.40}") from None
-
 
 def get(name: str, argument: str = "activation") -> Activation:
     """The entry ``ACTIVATIONS[name]``; an error naming ``argument`` and listing the valid names otherwise.
