@@ -256,6 +256,19 @@ def executed(tmp_path_factory):
     return paths
 
 
+def test_the_source_itself_runs_as_a_notebook(tmp_path):
+    """What an author's JupyterLab does with a source: jupytext reads it, a kernel runs every cell."""
+    import jupytext
+
+    src = write(tmp_path, SAMPLE.read_text(encoding="utf-8"), name="sample.md")
+    _, text, problems, _ = build_notebooks.execute(str(src.with_suffix(".ipynb")),
+                                                  nbformat.writes(jupytext.read(src)))
+    assert text, problems
+    ran = nbformat.reads(text, as_version=4)
+    printed = "".join(o.get("text", "") for c in ran.cells if c.cell_type == "code" for o in c.outputs)
+    assert "0에서의 기울기: 0.25" in printed and "slope at 0: 0.25" in printed, "both versions of a pair run"
+
+
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_executed_sample_has_svg_figures_no_widget_state_and_no_timing(executed, lang):
     nb = nbformat.read(executed[lang], as_version=4)
