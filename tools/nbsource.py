@@ -7,7 +7,8 @@ from its cells:
 * Markdown cells carry their language: ``+++ {"lang": "ko"}`` or ``+++ {"lang": "en"}``.
 * Code cells are shared by both notebooks. A code cell may instead carry ``lang`` too when the two
   versions must differ in their message text: a ``ko`` cell and an ``en`` cell next to each other, the same
-  program apart from comments and the text of strings (the twin test checks this).
+  program apart from comments and translated strings (the twin test checks this: a string may differ only
+  where the Korean one holds Hangul).
 * In a code cell, a comment starting ``# ko:`` or ``# en:`` belongs to one language: the other notebook
   drops it (a line holding only that comment is dropped whole), the marker itself is removed. Both can
   follow code on one line: ``x = 1  # ko: 한 개 # en: one``. (The markers are found anywhere on a line,

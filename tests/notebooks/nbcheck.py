@@ -35,20 +35,39 @@ def twin_pairs() -> list[tuple[Path, Path]]:
     return pairs
 
 
-def program(code: str) -> tuple:
-    """The code with its comments and the text of its strings (f-string text too) set aside: what twins
-    must share. Tokens as (type, text), every string's text replaced by "S"; layout-only tokens dropped.
-    (The rule of the before-stop hook, except for f-strings.)"""
-    # An f-string's text goes whole (Python 3.12 tokens): a translation may start with text where the
-    # other starts with a {field}. Its fields stay: they are program.
-    dropped = {tokenize.COMMENT, tokenize.NL, getattr(tokenize, "FSTRING_MIDDLE", -1)}
+_FSTRING_START, _FSTRING_MIDDLE, _FSTRING_END = (getattr(tokenize, name, -1 - i) for i, name in
+                                                 enumerate(("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END")))
+
+
+def program(code: str) -> list[tuple]:
+    """The code's tokens without comments or layout, each string as ("S", its text): an f-string's text
+    (Python 3.12 tokens) comes whole after its {fields}, which are program like any other token."""
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
     except (tokenize.TokenError, SyntaxError):  # not Python (a magic): compared as written
-        return (code,)
-    # a NEWLINE token's text is "" on a last line without "\n": a comment line after it must not count
-    return tuple((t.type, "S" if t.type == tokenize.STRING else "" if t.type == tokenize.NEWLINE else t.string)
-                 for t in tokens if t.type not in dropped)
+        return [("code", code)]
+    out, texts = [], []
+    for t in tokens:
+        if t.type in (tokenize.COMMENT, tokenize.NL):
+            continue
+        if t.type == _FSTRING_START:
+            texts.append("")
+            out.append((t.type, t.string))
+        elif t.type == _FSTRING_MIDDLE:
+            texts[-1] += t.string
+        elif t.type == _FSTRING_END:
+            out.append(("S", texts.pop()))
+        else:  # a NEWLINE's text is "" on a last line without "\n": a comment line after it must not count
+            out.append(("S", t.string) if t.type == tokenize.STRING else
+                       (t.type, "" if t.type == tokenize.NEWLINE else t.string))
+    return out
+
+
+def same_program(ko_code: str, en_code: str) -> bool:
+    """Twins' rule: the same tokens, comments aside, except strings whose Korean text is a translation
+    (holds Hangul). A string without Hangul (a name, a format) must be the same in both."""
+    ko, en = program(ko_code), program(en_code)
+    return len(ko) == len(en) and all(a == b or (a[0] == b[0] == "S" and HANGUL.search(a[1])) for a, b in zip(ko, en))
 
 
 def lang_of(path: Path) -> str:

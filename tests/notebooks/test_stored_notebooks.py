@@ -14,8 +14,8 @@ import yaml
 
 import build_notebooks
 import nbsource
-from nbcheck import (HANGUL, LATIN, ROOT, has_image, lang_of, notebooks, output_texts, program, prose, read, rel,
-                     twin_pairs)
+from nbcheck import (HANGUL, LATIN, ROOT, has_image, lang_of, notebooks, output_texts, prose, read, rel,
+                     same_program, twin_pairs)
 
 NOTEBOOKS = notebooks()
 PAIRS = twin_pairs()
@@ -33,14 +33,15 @@ def test_there_are_notebooks_and_every_source_has_its_twins():
 # ---- (a) twins ---------------------------------------------------------------------------------
 def twin_differences(ko_nb, en_nb) -> list[str]:
     """Where two twins' programs differ: after the setup cell, the same code cells (and tags) in the same
-    order, identical once comments and the text of strings are set aside (:func:`nbcheck.program`)."""
+    order, identical once comments and the text of translated strings are set aside (:func:`nbcheck.same_program`)."""
     def code(nb):
-        return [(program(c.source), c.metadata.get("tags", [])) for c in nb.cells if c.cell_type == "code"]
+        return [(c.source, c.metadata.get("tags", [])) for c in nb.cells if c.cell_type == "code"]
 
     ko_code, en_code = code(ko_nb), code(en_nb)
     if len(ko_code) != len(en_code):
         return [f"{len(ko_code)} code cells in ko, {len(en_code)} in en"]
-    return [f"code cell {i}" for i, (a, b) in enumerate(zip(ko_code[1:], en_code[1:]), start=1) if a != b]
+    return [f"code cell {i}" for i, ((a, a_tags), (b, b_tags)) in enumerate(zip(ko_code[1:], en_code[1:]), start=1)
+            if a_tags != b_tags or not same_program(a, b)]
 
 
 @pytest.mark.parametrize("ko,en", PAIRS, ids=pair_ids)
@@ -64,14 +65,19 @@ def _edit_token(code: str, kind: int, edit, plain_string=False) -> str:
 
 
 def test_the_twin_rule_sets_aside_comments_and_message_text_but_not_the_program():
-    """On a real pair: Korean comments and strings pass; a changed number, name, f-string field or an
-    added line fails, in that cell only."""
+    """On a real pair: Korean comments and Korean text in strings pass; a changed number, name, untranslated
+    string (no Hangul), f-string field or an added line fails, in that cell only."""
     def kinds(code):
         return {t.type for t in tokenize.generate_tokens(io.StringIO(code).readline)}
 
+    def first_string(code):
+        return next((t.string for t in tokenize.generate_tokens(io.StringIO(code).readline)
+                     if t.type == tokenize.STRING and t.string[:1] in "\"'" and t.string[:3] not in ('"""', "'''")), "")
+
     wanted = {tokenize.STRING, tokenize.FSTRING_START, tokenize.NUMBER}
     ko_path, index = next((ko, i) for ko, _ in PAIRS for i, c in enumerate(read(ko).cells)
-                          if i and c.cell_type == "code" and wanted <= kinds(c.source))
+                          if i and c.cell_type == "code" and wanted <= kinds(c.source)
+                          and first_string(c.source) and not HANGUL.search(first_string(c.source)))
     ko_nb, en_nb = read(ko_path), read(ko_path.parent.parent / "en" / ko_path.name)
     assert twin_differences(ko_nb, en_nb) == []
     cell = ko_nb.cells[index]
@@ -81,6 +87,7 @@ def test_the_twin_rule_sets_aside_comments_and_message_text_but_not_the_program(
            _edit_token(original, tokenize.FSTRING_START, lambda s: s + "값: "),
            original + "  # 주석입니다"]
     program_changes = [_edit_token(original, tokenize.NUMBER, lambda s: s + "1"),
+                       _edit_token(original, tokenize.STRING, lambda s: s[0] + "x" + s[1:], plain_string=True),
                        _edit_token(original, tokenize.NAME, lambda s: s + "_x"),
                        _edit_token(original, tokenize.FSTRING_START, lambda s: s + "{1}"),
                        original + "\nx = 1"]
