@@ -117,7 +117,12 @@ def _bwrap_args(disk_mb: int) -> list[str]:
         args += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
     for d in python_dirs():
         if d != "/usr" and not d.startswith("/usr/"):
+            # bubblewrap copies the modes of the folders above (a 0700 /root): an unprivileged child
+            # could not reach the interpreter, so those (empty) folders are made 0755 first
+            for parent in reversed(Path(d).parents[:-1]):
+                args += ["--perms", "0755", "--dir", str(parent)]
             args += ["--ro-bind", d, d]
+    args += ["--perms", "0755", "--dir", SANDBOX_SITE]
     for d in numpy_dirs():
         args += ["--ro-bind", d, f"{SANDBOX_SITE}/{os.path.basename(d)}"]
     size = str(disk_mb << 20)
