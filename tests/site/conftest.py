@@ -22,7 +22,7 @@ from site_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, INSTALL_HINT, site_
 @pytest.fixture(scope="session")
 def site() -> Path:
     html = site_html_dir()
-    if not (html / "index.html").exists():
+    if not all((html / lang / "index.html").exists() for lang in ("ko", "en")):
         pytest.fail(f"no built site at {html}: build it first with `python3 make.py book` "
                     "(`python3 make.py test` builds it before the tests)")
     return html

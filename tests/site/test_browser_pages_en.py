@@ -1,6 +1,6 @@
-"""Every English page of the site, opened in Chromium with the network limited to the local server,
-loads without a failed request or a console error (scripts, styles, fonts, MathJax, figures included)
-and has every formula typeset without a TeX error."""
+"""Every page of the English book, opened in Chromium with the network limited to the local server,
+loads without a failed request or a console error (scripts, styles, fonts, MathJax, figures included),
+has every formula typeset without a TeX error, and passes axe-core's WCAG 2 A/AA rules."""
 from __future__ import annotations
 
 import pytest
@@ -9,5 +9,5 @@ from site_pages import check_page, site_pages
 
 
 @pytest.mark.parametrize("path", site_pages("en"))
-def test_page_loads_offline_without_errors(page, site, path):
+def test_page_loads_offline_without_errors_and_is_accessible(page, site, path):
     check_page(page, path)

@@ -50,7 +50,7 @@ def test_english_words_go_through_the_porter_stemmer():
 
 
 def test_the_index_holds_korean_words_with_and_without_their_particle():
-    language = korean_search.SearchKoreanEnglish({})
+    language = korean_search.SearchKorean({})
     words = language.split("활성화 함수(activation function)는 가중치를 곱한 값에 적용합니다. 함수는 ReLU를")
     assert {"활성화", "함수", "함수는", "가중치를", "가중치", "activation", "ReLU를", "ReLU"} <= set(words)
     assert language.stem("함수는") == "함수는"  # already split into both forms; the stem keeps each
@@ -65,17 +65,19 @@ def test_the_browser_stemmer_lists_the_same_particles():
 
 
 def test_the_built_site_uses_this_search_language(site):
-    """The search index was built by the Korean language and indexes stems of particled words."""
-    language_data = (site / "_static" / "language_data.js").read_text(encoding="utf-8")
+    """The Korean book's search index was built by the Korean language and indexes stems of particled
+    words; the English book's is Sphinx's English (Porter only)."""
+    language_data = (site / "ko" / "_static" / "language_data.js").read_text(encoding="utf-8")
     assert "stripKoreanParticle" in language_data
-    index = (site / "searchindex.js").read_text(encoding="utf-8")
+    assert "stripKoreanParticle" not in (site / "en" / "_static" / "language_data.js").read_text(encoding="utf-8")
+    index = (site / "ko" / "searchindex.js").read_text(encoding="utf-8")
     terms = json.loads(index[index.index("(") + 1: index.rindex(")")])["terms"]
     assert "함수" in terms and "활성화" in terms
 
 
 def test_the_browser_and_python_reduce_words_alike(page, site):
     """Run the stemmer of the built site in Chromium on many words and compare with Python's."""
-    page.goto(page.base_url + "search.html", wait_until="load")
+    page.goto(page.base_url + "ko/search.html", wait_until="load")
     words = [noun + particle for noun in NOUNS for particle in ["", *PARTICLES]]
     words += ["Activations", "functions", "ReLU는", "Leaky", "tanh의", "softmax를", "x축의", "값이", "나이", "층의"]
     browser = page.evaluate("(words) => { const s = new Stemmer(); return words.map(w => s.stemWord(w.toLowerCase())); }",

@@ -1,5 +1,7 @@
-"""The built site, read as files: every page is there, in its language, linked to its twin, with
-launch buttons that point at its notebook, internal links that resolve, and nothing from a CDN."""
+"""The built site, read as files: two books (Korean, English), every page there in its book's
+language and linked to its twin in the other book, the old addresses still answering, no raw
+template, Markdown or MyST syntax in front of a reader, launch buttons that point at the page's
+notebook, internal links that resolve, and nothing from a CDN."""
 from __future__ import annotations
 
 import json
@@ -11,27 +13,14 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup, NavigableString
 
-from site_helpers import ROOT, book_config, book_dir, site_html_dir, toc_pages
+from site_helpers import (HANGUL, LANGUAGES, OTHER, ROOT, book_config, book_dir, books, built_pages, docname_of,
+                          expected_twin, language_of, page_path, site_html_dir, source_exists, toc, toc_pages)
 
-CHAPTERS = ["01_linear_neurons", "02_nonlinearity", "03_sigmoid_tanh", "04_relu_family", "05_smooth_activations",
-            "06_softmax", "07_sparsity_dying_relu", "08_maxout", "09_vanishing_exploding", "10_choosing"]
-EXERCISES = ["ex01_collapse_layers", "ex02_sigmoid_tanh", "ex03_relu_family", "ex04_softmax", "ex05_sparsity",
-             "ex06_maxout", "ex07_gradient_chain"]
-PAGES = [name for name, _ in toc_pages()]
-NOTEBOOK_PAGES = [name for name in PAGES if (book_dir() / f"{name}.ipynb").exists()]
-
-
-def language_of(docname: str) -> str:
-    return "en" if "en" in re.split(r"[/_]", docname) else "ko"
-
-
-def expected_twin(docname: str) -> str:
-    """The same page in the other language: intro <-> intro_en, else the path with ko <-> en."""
-    special = {"intro": "intro_en", "intro_en": "intro"}
-    if docname in special:
-        return special[docname]
-    lang = language_of(docname)
-    return re.sub(rf"(?<![^/_]){lang}(?![^/_])", {"ko": "en", "en": "ko"}[lang], docname)
+# (book, docname) of every page of both tocs.
+PAGES = [(lang, name) for lang in LANGUAGES for name, _ in toc_pages(lang)]
+NOTEBOOK_PAGES = [(lang, name) for lang, name in PAGES if (book_dir() / f"{name}.ipynb").exists()]
+ADDRESSES_BEFORE_SPLIT = [line for line in (Path(__file__).with_name("addresses_before_split.txt"))
+                          .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
 
 
 @lru_cache(maxsize=None)
@@ -39,65 +28,137 @@ def soup(relpath: str) -> BeautifulSoup:
     return BeautifulSoup((site_html_dir() / relpath).read_text(encoding="utf-8"), "html.parser")
 
 
-def built_pages() -> list[str]:
-    html = site_html_dir()
-    return sorted(str(p.relative_to(html)) for p in html.rglob("*.html")
-                  if not p.relative_to(html).parts[0] in ("_static", "_sources", "_images"))
+def page_id(item) -> str:
+    return page_path(*item)
 
 
-def test_the_toc_has_a_korean_and_an_english_part_with_every_page():
-    expected = {lang: ([] if lang == "ko" else ["intro_en"]) + [f"chapters/{lang}/{c}" for c in CHAPTERS]
-                + [f"exercises/{lang}/{e}" for e in EXERCISES] + [f"glossary/{lang}", f"guide/instructor_{lang}"]
-                for lang in ("ko", "en")}
-    pages = toc_pages()
-    assert pages[0] == ("intro", "")
-    for lang in ("ko", "en"):
-        assert [name for name, caption in pages[1:] if language_of(name) == lang] == expected[lang]
-    # Each part holds pages of one language, and the Korean captions are Korean.
-    for name, caption in pages[1:]:
-        assert bool(re.search("[가-힣]", caption)) == (language_of(name) == "ko"), (name, caption)
+# --- the two books -------------------------------------------------------------------------------
+def test_the_books_are_korean_first_then_english():
+    assert list(books()) == ["ko", "en"]  # the first book is the landing
+    assert book_config()["sphinx"]["config"]["language"] == "ko"
+    assert toc("ko")["root"] == "intro" and toc("en")["root"] == "intro_en"
+
+
+def test_the_two_tocs_are_twins():
+    """Page for page, part for part: the English toc is the Korean one with ko -> en in every path,
+    Korean captions in the Korean toc, English ones in the English toc."""
+    ko, en = toc("ko"), toc("en")
+    assert [len(part["chapters"]) for part in ko["parts"]] == [len(part["chapters"]) for part in en["parts"]]
+    assert [expected_twin(name) for name, _ in toc_pages("ko")] == [name for name, _ in toc_pages("en")]
+    for lang in LANGUAGES:
+        for name, caption in toc_pages(lang):
+            assert language_of(name) == lang, (lang, name)
+            assert not caption or bool(HANGUL.search(caption)) == (lang == "ko"), (lang, caption)
+
+
+def test_every_notebook_of_a_book_is_in_its_toc():
+    """A new chapter or exercise notebook (chapters/ko/11_x.ipynb, exercises/en/ex08_y.ipynb) must be
+    listed in its book's toc, or it would be left out of the site (only_build_toc_files)."""
+    for lang in LANGUAGES:
+        listed = {name for name, _ in toc_pages(lang)}
+        on_disk = {str(p.relative_to(book_dir()).with_suffix("")) for folder in ("chapters", "exercises")
+                   for p in (book_dir() / folder / lang).glob("*.ipynb")}
+        assert on_disk <= listed, f"notebooks missing from {books()[lang]['toc']}: {sorted(on_disk - listed)}"
 
 
 def test_every_page_of_the_toc_exists():
     """While the book is written, build_book.py leaves missing pages out; this test keeps that visible."""
-    missing = [name for name in PAGES if not any((book_dir() / f"{name}{s}").exists() for s in (".md", ".ipynb"))]
-    assert not missing, f"pages listed in _toc.yml that do not exist: {missing}"
+    missing = [name for _, name in PAGES if not source_exists(name)]
+    assert not missing, f"pages listed in the tocs that do not exist: {missing}"
 
 
 def test_answer_keys_are_not_published(site):
-    assert not (site / "exercises" / "solutions").exists()
+    assert not list(site.rglob("solutions"))
     assert not list(site.rglob("*solution*"))
 
 
-@pytest.mark.parametrize("docname", PAGES)
-def test_each_page_is_built_in_its_language_with_a_switch_to_its_twin(site, docname):
-    if not any((book_dir() / f"{docname}{suffix}").exists() for suffix in (".md", ".ipynb")):
+@pytest.mark.parametrize("item", PAGES + [(lang, "search") for lang in LANGUAGES], ids=page_id)
+def test_each_page_is_built_in_its_language_with_a_switch_to_its_twin(site, item):
+    lang, docname = item
+    if docname != "search" and not source_exists(docname):
         pytest.skip(f"{docname} does not exist yet (test_every_page_of_the_toc_exists fails meanwhile)")
-    if not (site / f"{docname}.html").exists():
-        pytest.fail(f"{docname}.html was not built")
-    page = soup(f"{docname}.html")
-    lang = language_of(docname)
+    path = page_path(lang, docname)
+    if not (site / path).exists():
+        pytest.fail(f"{path} was not built")
+    page = soup(path)
     assert page.html["lang"] == lang
     switch = page.select_one("a.actlab-language-switch")
     assert switch is not None, "no language switch"
-    twin = (site / docname).parent.joinpath(switch["href"]).resolve()
+    twin = (site / path).parent.joinpath(switch["href"]).resolve()
     assert twin.exists(), switch["href"]
-    twin_name = str(twin.relative_to(site).with_suffix(""))
-    assert twin_name == expected_twin(docname)
-    assert switch["hreflang"] == language_of(twin_name)
+    assert docname_of(str(twin.relative_to(site))) == (OTHER[lang], expected_twin(docname))
+    assert switch["hreflang"] == OTHER[lang]
+    alternate = page.select_one(f'link[rel=alternate][hreflang="{OTHER[lang]}"]')
+    assert alternate is not None and alternate["href"] == switch["href"]
 
 
-@pytest.mark.parametrize("docname", ["intro", "intro_en", "search", "search_en"])
-def test_interface_strings_follow_the_page_language(site, docname):
-    page = soup(f"{docname}.html")
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_book_searches_its_own_pages_in_its_own_language(site, lang):
+    """One search index per book: it lists that book's pages only, and it is built by the book's
+    search language (Korean: words indexed without their particles as well)."""
+    index = (site / lang / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(re.fullmatch(r"Search\.setIndex\((.*)\)\s*", index, re.S).group(1))
+    assert data["docnames"] and all(language_of(name) == lang for name in data["docnames"]), data["docnames"]
+    assert set(data["docnames"]) == {name for name, _ in toc_pages(lang)}
+    korean_terms = [term for term in data["terms"] if HANGUL.search(term)]
+    if lang == "ko":
+        assert "함수" in data["terms"] and "활성화" in data["terms"]
+    else:
+        assert "activ" in data["terms"]  # Porter stems
+    options = (site / lang / "_static" / "documentation_options.js").read_text(encoding="utf-8")
+    assert re.search(rf"LANGUAGE: '{lang}'", options), options
+    assert lang == "ko" or len(korean_terms) < 0.05 * len(data["terms"])
+
+
+def test_every_address_of_the_one_build_site_still_resolves(site):
+    """Each address the one-build site had (tests/site/addresses_before_split.txt) is a file of the
+    new site: a page at its old address is a redirect to the same page in its book, keeping the query
+    and the #anchor; downloads (_sources/) and the inventory are there as they were."""
+    wrong = []
+    for address in ADDRESSES_BEFORE_SPLIT:
+        path = site / address
+        if not path.is_file():
+            wrong.append(f"{address}: missing")
+            continue
+        if not address.endswith(".html"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        refresh = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)"', text)
+        if not refresh:
+            wrong.append(f"{address}: not a redirect")
+            continue
+        target = path.parent.joinpath(refresh.group(1)).resolve()
+        if not target.is_file():
+            wrong.append(f"{address}: leads to {refresh.group(1)}, which does not exist")
+            continue
+        lang, docname = docname_of(str(target.relative_to(site)))
+        old = address.removesuffix(".html")
+        expected = {"index": ("ko", "intro"), "genindex": ("ko", "intro"), "search": ("ko", "search"),
+                    "search_en": ("en", "search")}.get(old, (language_of(old), old))
+        if (lang, docname) != expected:
+            wrong.append(f"{address}: leads to {lang}/{docname}, expected {expected}")
+        if "location.search + location.hash" not in text:
+            wrong.append(f"{address}: the redirect drops the query or the anchor")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_site_lands_on_the_korean_book(site):
+    refresh = re.search(r'url=([^"]+)"', (site / "index.html").read_text(encoding="utf-8"))
+    assert refresh and refresh.group(1) == "ko/intro.html"
+
+
+@pytest.mark.parametrize("item", [("ko", "intro"), ("en", "intro_en"), ("ko", "search"), ("en", "search")], ids=page_id)
+def test_interface_strings_follow_the_page_language(site, item):
+    lang, docname = item
+    page = soup(page_path(lang, docname))
     skip_link = page.select_one("#pst-skip-link a").get_text(strip=True)
-    search_page = {"ko": "search.html", "en": "search_en.html"}[language_of(docname)]
     for form in page.select("form.bd-search"):
         action = form["action"] if form["action"] != "#" else f"{docname}.html"  # "#": this page
-        assert action.endswith(search_page), form["action"]
+        target = (site / page_path(lang, docname)).parent.joinpath(action).resolve()
+        assert target == (site / lang / "search.html").resolve(), form["action"]
         placeholder = form.select_one("input")["placeholder"]
-        assert placeholder.startswith("검색" if language_of(docname) == "ko" else "Search"), placeholder
-    if language_of(docname) == "ko":
+        assert placeholder.startswith("검색" if lang == "ko" else "Search"), placeholder
+    if lang == "ko":
         assert skip_link == "본문으로 건너뛰기"
     else:
         assert skip_link == "Skip to main content"
@@ -125,49 +186,113 @@ def interface_strings(page: BeautifulSoup) -> list[tuple[str, str]]:
     return [(kind, text) for kind, text in strings if text not in LANGUAGE_NEUTRAL]
 
 
-def config_titles() -> dict:
-    return book_config()["sphinx"]["config"]["actlab_titles"]
-
-
-@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_interface_string_is_in_the_other_language(site, lang):
     """Korean pages: no English-only button tooltip, label or footer; English pages: no Hangul at all
     outside the article (the table of contents and page titles are the pages' own, not the interface)."""
     wrong = []
-    for docname in PAGES + ["search", "search_en"]:
-        if language_of(docname) != lang or not (site / f"{docname}.html").exists():
-            continue
+    for path in built_pages(lang):
         # Names stay as they are inside a translated string ("Binder 로고", "지은이: <author>").
-        names = [config_titles()[lang], book_config()["author"], *NAMES]
-        for kind, text in interface_strings(soup(f"{docname}.html")):
+        names = [books()[lang]["title"], book_config()["author"], *NAMES]
+        for kind, text in interface_strings(soup(path)):
             rest = text
             for name in names:
                 rest = rest.replace(name, "")
-            hangul = bool(re.search("[가-힣]", rest))
+            hangul = bool(HANGUL.search(rest))
             latin = re.search(r"[A-Za-z]{3,}", rest)
             if (lang == "ko" and latin) or (lang == "en" and hangul):
-                wrong.append(f"{docname}: {kind} {text[:80]!r}")
+                wrong.append(f"{path}: {kind} {text[:80]!r}")
     assert not wrong, "\n".join(sorted(set(wrong))[:60])
 
 
-@pytest.mark.parametrize("lang", ["ko", "en"])
-def test_previous_and_next_stay_in_the_page_language(site, lang):
-    """The toc runs on from the last Korean page into the English part: the footer's previous/next
-    links (and <link rel=prev/next>) must not lead a reader across."""
-    pages = [name for name in PAGES if language_of(name) == lang and (site / f"{name}.html").exists()]
-    for docname in pages:
-        page = soup(f"{docname}.html")
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_previous_and_next_stay_in_the_book(site, lang):
+    """The footer's previous/next links (and <link rel=prev/next>) lead to pages of the same book,
+    which form one chain: the first has no "previous", the last no "next"."""
+    pages = [page_path(lang, name) for name, _ in toc_pages(lang) if (site / page_path(lang, name)).exists()]
+    for path in pages:
+        page = soup(path)
         links = [a["href"] for a in page.select(".prev-next-area a[href]")]
         links += [link["href"] for link in page.select("link[rel=prev], link[rel=next]")]
         for href in links:
-            target = (site / docname).parent.joinpath(href.split("#")[0]).resolve()
-            assert language_of(str(target.relative_to(site).with_suffix(""))) == lang, (docname, href)
-    # Each language's pages form one chain: the first has no "previous", the last no "next".
-    first, last = soup(f"{pages[0]}.html"), soup(f"{pages[-1]}.html")
+            target = (site / path).parent.joinpath(href.split("#")[0]).resolve()
+            assert target.relative_to(site).parts[0] == lang, (path, href)
+    first, last = soup(pages[0]), soup(pages[-1])
     assert first.select_one(".prev-next-area a.left-prev") is None, pages[0]
     assert first.select_one(".prev-next-area a.right-next") is not None, pages[0]
     assert last.select_one(".prev-next-area a.right-next") is None, pages[-1]
     assert last.select_one(".prev-next-area a.left-prev") is not None, pages[-1]
+
+
+# --- what a reader must never see -------------------------------------------------------------------
+# Syntax that only a failed rendering leaves in the text of a page: (what, pattern).
+RAW_SYNTAX = [
+    ("template or MyST substitution", re.compile(r"\{\{|\}\}|\{%|%\}")),
+    ("Markdown bold or italic", re.compile(r"\*\*\S(?:.*?\S)?\*\*|(?<![\w*])\*[^\s*](?:[^*]*?[^\s*])?\*(?![\w*])|(?<!\w)__\S.*?__(?!\w)")),
+    ("MyST role", re.compile(r"\{[a-z][\w:-]*\}`")),
+    ("MyST directive or code fence", re.compile(r"```|:::|^\s*\{[a-z][\w:-]*\}", re.M)),
+    ("Markdown link", re.compile(r"\]\([^)\s]*\)")),
+    ("Markdown heading", re.compile(r"(?:^|\n)\s*#{1,6} \S")),
+    ("math delimiters outside math", re.compile(r"\$\$|(?<![\\\w])\$[^$\s](?:[^$]*[^$\s])?\$|\\\(|\\\)|\\\[|\\\]|\\(?:frac|sum|mathrm|text|sigma|alpha)\b")),
+    ("HTML comment or escaped tag", re.compile(r"<!--|-->|</?[a-z]+[ >/]")),
+]
+
+
+def reader_text(page: BeautifulSoup) -> str:
+    """The article's text as a reader gets it: code (input and printed output), math (MathJax's
+    source), scripts and the buttons' hidden labels are not prose and are left out."""
+    article = BeautifulSoup(str(page.select_one("article.bd-article") or ""), "html.parser")
+    for element in article.select("pre, code, kbd, .math, .highlight, script, style, .headerlink, .cell_input"):
+        element.decompose()
+    return "\n".join(block.get_text(" ") for block in article.find_all(["p", "li", "td", "th", "dt", "dd", "h1", "h2", "h3",
+                                                                          "h4", "h5", "h6", "div"], recursive=True)
+                     if not block.find(["p", "li", "td", "th", "dt", "dd", "div", "h1", "h2", "h3", "h4"]))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_raw_template_markdown_or_myst_syntax_reaches_a_reader(site, lang):
+    """Every built page of the book: no {{ substitution }}, **bold** left as asterisks, {role}`...`,
+    ``` or ::: fences, [text](link), $math$ outside math or <tags> shown as text."""
+    found = []
+    for path in built_pages(lang):
+        page = soup(path)
+        text = reader_text(page) + "\n" + (page.title.get_text() if page.title else "")
+        for what, pattern in RAW_SYNTAX:
+            for match in pattern.finditer(text):
+                start = max(match.start() - 30, 0)
+                found.append(f"{path}: {what}: ...{text[start:match.end() + 30]!r}")
+    assert not found, f"{len(found)} pieces of raw syntax:\n" + "\n".join(found[:40])
+
+
+# A Korean particle is written against its noun; after bold or code that CommonMark would not close
+# next to a letter, authors put a space in ("**채점 프로세스(신뢰함)** 가"), which reads as a stray space.
+PARTICLE_AFTER_SPACE = re.compile(r"</(?:strong|em|code|span)>\s+(?:가|이|을|를|은|는|의|에|에서|와|과|로|으로|도|만)(?=[\s.,)])")
+
+
+def test_no_korean_particle_is_cut_off_from_its_word(site):
+    found = [f"{path}: ...{m.group(0)!r}" for path in built_pages("ko")
+             for m in PARTICLE_AFTER_SPACE.finditer(str(soup(path).select_one("article.bd-article")))]
+    assert not found, "\n".join(found)
+    assert PARTICLE_AFTER_SPACE.search("<strong>채점 프로세스(신뢰함)</strong> 가 노트북을")
+
+
+def test_the_raw_syntax_check_finds_what_it_looks_for():
+    """The patterns above catch the defects the site once had (and leave plain prose alone)."""
+    defects = ["저장소를 복제({{ clone_command }})한 뒤", "입력은 **시드(seed)**에서 만들어집니다", "see {cite}`glorot2010`",
+               "```python", ":::{note}", "[용어집](glossary/ko.md)", "$$x^2$$", "the sigmoid $\\sigma(x)$ is", "## 요약"]
+    for defect in defects:
+        assert any(pattern.search(defect) for _, pattern in RAW_SYNTAX), defect
+    prose = ["ReLU(x) = max(0, x)이고 2 * 3 = 6입니다.", "Costs $5 or 5 $ (not math).", "a_b and x * y",
+             "Chapter 10 (choosing) [optional]."]
+    for text in prose:
+        assert not any(pattern.search(text) for _, pattern in RAW_SYNTAX), text
+
+
+def test_the_books_have_no_empty_index_page(site):
+    """The books have no index entries: no genindex page (its old address leads to the landing page)."""
+    for lang in LANGUAGES:
+        assert not (site / lang / "genindex.html").exists()
+        assert not [a for path in built_pages(lang) for a in soup(path).select("a[href$='genindex.html']")]
 
 
 MARKDOWN_OUTPUT = "text/markdown"
@@ -181,14 +306,16 @@ def notebook_markdown_outputs(docname: str) -> list[str]:
             if MARKDOWN_OUTPUT in output.get("data", {})]
 
 
-@pytest.mark.parametrize("docname", [name for name in NOTEBOOK_PAGES if notebook_markdown_outputs(name)] or
-                         [pytest.param(None, marks=pytest.mark.skip(reason="no notebook has a Markdown output"))])
-def test_markdown_outputs_render_tables_and_math(site, docname):
+@pytest.mark.parametrize("item", [item for item in NOTEBOOK_PAGES if notebook_markdown_outputs(item[1])] or
+                         [pytest.param(None, marks=pytest.mark.skip(reason="no notebook has a Markdown output"))],
+                         ids=lambda item: page_id(item) if item else "none")
+def test_markdown_outputs_render_tables_and_math(site, item):
     """IPython.display.Markdown outputs (chapter 10's summary table) are parsed as MyST
     (nb_render_markdown_format: myst): pipes become a table and $...$ becomes math for MathJax."""
-    if not (site / f"{docname}.html").exists():
+    lang, docname = item
+    if not (site / page_path(lang, docname)).exists():
         pytest.fail(f"{docname}.html was not built")
-    outputs = soup(f"{docname}.html").select(".cell_output")
+    outputs = soup(page_path(lang, docname)).select(".cell_output")
     for markdown in notebook_markdown_outputs(docname):
         dollars = len(re.findall(r"(?<!\\)\$", markdown))
         rows = [line for line in markdown.splitlines() if re.match(r"\s*\|.*\|\s*$", line)]
@@ -206,35 +333,38 @@ def test_markdown_outputs_render_tables_and_math(site, docname):
         assert "$" not in text, "a raw $ is left in the output"
 
 
-@pytest.mark.parametrize("docname", ["intro", "intro_en", "glossary/ko", "guide/instructor_en"])
-def test_the_sidebar_lists_only_pages_of_the_page_language(site, docname):
-    nav = soup(f"{docname}.html").select_one(".bd-sidebar-primary")
+@pytest.mark.parametrize("item", [("ko", "intro"), ("en", "intro_en"), ("ko", "glossary/ko"), ("en", "guide/instructor_en")],
+                         ids=page_id)
+def test_the_sidebar_lists_the_pages_of_the_book(site, item):
+    lang, docname = item
+    path = page_path(lang, docname)
+    nav = soup(path).select_one(".bd-sidebar-primary")
     captions = [c.get_text(strip=True) for c in nav.select(".caption-text")]
-    assert len(captions) == 3, captions
+    assert captions == [part["caption"] for part in toc(lang)["parts"]]
     links = [a["href"] for a in nav.select("a.reference.internal[href]")]
-    assert len(links) >= 3
-    for href in links:
-        target = (site / docname).parent.joinpath(href.split("#")[0] or Path(docname).name + ".html").resolve()
-        assert language_of(str(target.relative_to(site).with_suffix(""))) == language_of(docname), href
+    targets = {docname_of(str((site / path).parent.joinpath(href.split("#")[0] or Path(docname).name + ".html")
+                              .resolve().relative_to(site))) for href in links}
+    assert targets == {(lang, name) for name, _ in toc_pages(lang)}
 
 
-@pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
-def test_launch_buttons_open_this_notebook_in_colab_and_binder(site, docname):
+@pytest.mark.parametrize("item", NOTEBOOK_PAGES, ids=page_id)
+def test_launch_buttons_open_this_notebook_in_colab_and_binder(site, item):
+    lang, docname = item
     config = book_config()
     repo = config["repository"]["url"].rstrip("/")
     owner_repo = urlsplit(repo).path.strip("/")
     branch = config["repository"]["branch"]
     assert branch == "main"
-    links = [a["href"] for a in soup(f"{docname}.html").select("a[href]")]
+    links = [a["href"] for a in soup(page_path(lang, docname)).select("a[href]")]
     colab = f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/{docname}.ipynb"
     binder = f"https://mybinder.org/v2/gh/{owner_repo}/{branch}?urlpath=lab/tree/{docname}.ipynb"
     assert colab in links, f"no Colab link {colab}"
     assert binder in links, f"no Binder link {binder}"
 
 
-@pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
-def test_notebook_pages_start_with_their_title_not_the_colab_setup(site, docname):
-    article = soup(f"{docname}.html").select_one("article.bd-article")
+@pytest.mark.parametrize("item", NOTEBOOK_PAGES, ids=page_id)
+def test_notebook_pages_start_with_their_title_not_the_colab_setup(site, item):
+    article = soup(page_path(*item)).select_one("article.bd-article")
     assert "actlab.notebook.setup(" not in article.get_text()
     first = article.find(["h1", "div"], recursive=True)
     assert first.name == "h1" or first.find("h1") is not None
@@ -265,7 +395,9 @@ def _ids(path: Path) -> set[str]:
 
 def test_every_internal_link_and_reference_resolves(site):
     broken = []
-    for rel in built_pages():
+    root_pages = sorted(str(p.relative_to(site)) for p in site.rglob("*.html") if p.relative_to(site).parts[0]
+                        not in ("ko", "en", "_sources", "_images"))  # the redirects
+    for rel in built_pages() + root_pages:
         path = site / rel
         for tag in soup(rel).find_all(["a", "link", "script", "img", "source", "iframe", "embed", "object"]):
             for attr in ("href", "src", "data"):
@@ -292,7 +424,7 @@ CDN_HOSTS = re.compile(r"cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com|fo
 # The vendored MathJax bundle names a CDN only for its speech-rule engine, which only its accessibility
 # menu loads; the menu is switched off (_config.yml: mathjax3_config.options.enableMenu = false), and the
 # browser tests fail on any request that leaves the local server.
-INERT_CDN_MENTIONS = {"_static/vendor/mathjax/tex-chtml.js"}
+INERT_CDN_MENTIONS = {f"{lang}/_static/vendor/mathjax/tex-chtml.js" for lang in LANGUAGES}
 RESOURCE_ATTRS = {"script": "src", "link": "href", "img": "src", "source": "src", "iframe": "src", "embed": "src",
                   "object": "data", "video": "src", "audio": "src", "track": "src", "input": "src"}
 
@@ -335,11 +467,11 @@ def test_no_resource_comes_from_another_host(site):
 
 
 def test_mathjax_is_served_from_the_site_with_its_fonts_and_license(site):
-    vendor = site / "_static" / "vendor" / "mathjax"
+    vendor = site / "ko" / "_static" / "vendor" / "mathjax"
     assert (vendor / "tex-chtml.js").stat().st_size > 100_000
     assert len(list((vendor / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))) >= 20
     assert "Apache License" in (ROOT / "_static" / "vendor" / "mathjax" / "LICENSE").read_text()
-    scripts = [s.get("src", "") for s in soup("intro.html").find_all("script")]
+    scripts = [s.get("src", "") for s in soup("ko/intro.html").find_all("script")]
     assert not any("mathjax" in s.lower() and _external(s) for s in scripts)
 
 
