@@ -54,3 +54,27 @@ document.addEventListener("DOMContentLoaded", function () {
   var link = document.querySelector("a.actlab-language-switch");
   if (link && new URLSearchParams(location.search).has("q")) link.search = location.search;
 });
+/*
+ * Keyboard access to wide formulas (WCAG 2.1.1; axe-core's scrollable-region-focusable). A display
+ * formula wider than the column scrolls sideways inside its MathJax container; pydata-sphinx-theme
+ * gives scrolling code blocks, outputs and tables a tab stop, but not formulas (MathJax would, with
+ * its menu, which is off: its speech engine loads from a CDN). Same rule as the theme's: a tab stop
+ * while it scrolls, none otherwise; checked again when the window is resized.
+ */
+(function () {
+  function updateTabStops() {
+    document.querySelectorAll('mjx-container[display="true"]').forEach(function (el) {
+      var scrolls = el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight;
+      if (scrolls) el.setAttribute("tabindex", "0");
+      else el.removeAttribute("tabindex");
+    });
+  }
+  var timer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(timer);
+    timer = setTimeout(updateTabStops, 200);
+  });
+  window.addEventListener("load", function () {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) MathJax.startup.promise.then(updateTabStops);
+  });
+})();
