@@ -37,6 +37,7 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+from jupytext.myst import MystMetadataParsingError
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,7 +86,12 @@ def read(path, text: str | None = None, *, exercise: bool | None = None) -> nbfo
     path = Path(path)
     text = path.read_text(encoding="utf-8") if text is None else text
     exercise = "exercises" in path.resolve().parts if exercise is None else exercise
-    nb = jupytext.reads(text, fmt="myst")
+    try:
+        nb = jupytext.reads(text, fmt="myst")
+    except MystMetadataParsingError as error:  # a cell's metadata is not YAML
+        line = re.search(r"at line (\d+)", str(error))
+        raise SourceError(f"{_shown(path)}:{line.group(1) if line else 1}: {error}\n(a YAML value holding ': ' "
+                          f"needs quotes, e.g. en: 'Left: the sigmoid')") from None
     if not nb.cells:
         raise SourceError(f"{_shown(path)}:1: no cells")
     # jupytext keeps no line numbers: every cell but a marker-less first one starts with '+++' or a fence

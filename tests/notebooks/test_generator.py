@@ -158,6 +158,8 @@ def test_exercise_sources_give_answer_key_and_student_notebooks(tmp_path):
     (cell('print("하나")', lang="ko") + md("ko", "글"), 1, "other-language version right before or after"),
     (cell('print("하나")', lang="ko") + cell('print("둘")', lang="ko"), 1, "other-language version"),
     (cell('print("x")', lang="de"), 1, "'ko' or 'en', got 'de'"),
+    (md("ko", "글") + "```{code-cell} ipython3\n---\nalt:\n  ko: 그림\n  en: Left: the sigmoid\n---\nplot()\n```\n", 5,
+     "needs quotes"),
 ])
 def test_bad_chapter_sources_fail_with_file_and_line(tmp_path, text, line, message):
     src = write(tmp_path, text)
