@@ -1,6 +1,7 @@
 """One glossary for the whole course (glossary.yml): the pages follow it and Korean text keeps to it."""
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -19,6 +20,20 @@ def korean_notebooks() -> list[Path]:
         p for folder in ("chapters/ko", "exercises/ko", "exercises/solutions/ko")
         for p in (ROOT / folder).glob("*.ipynb")
     )
+
+
+def sources() -> list[Path]:
+    return sorted((ROOT / "chapters" / "src").glob("*.md")) + sorted((ROOT / "exercises" / "src").glob("*.md"))
+
+
+_CELL_MARKER = re.compile(r"^(\+\+\+.*|`{3,}\{(?:code|raw)-cell\}.*)$", re.M)
+
+
+def korean_prose(source_text: str) -> str:
+    """The Korean Markdown cells of a bilingual source (jupytext MyST: ``+++ {"lang": "ko"}``)."""
+    parts = _CELL_MARKER.split(source_text)
+    return "\n".join(body for marker, body in zip(parts[1::2], parts[2::2])
+                     if marker.startswith("+++") and '"lang": "ko"' in marker)
 
 
 def korean_pages() -> list[Path]:
@@ -57,8 +72,40 @@ def test_glossary_pages_are_generated_from_the_yaml():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def _occurrences(text: str, word: str) -> list[int]:
+    """Where ``word`` occurs in ``text``, leaving out occurrences inside a longer glossary term
+    (그래디언트 inside 서브그래디언트, 경사 inside 경사 하강법)."""
+    longer = [t["ko"] for t in TERMS if word in t["ko"] and t["ko"] != word]
+    found = []
+    for m in re.finditer(re.escape(word), text):
+        inside = False
+        for term in longer:
+            offset = term.find(word)
+            while offset >= 0:
+                start = m.start() - offset
+                if start >= 0 and text.startswith(term, start):
+                    inside = True
+                offset = term.find(word, offset + 1)
+        if not inside:
+            found.append(m.start())
+    return found
+
+
 def _variants_in(text: str) -> list[str]:
-    return [f"{v} (use {t['ko']})" for t in TERMS for v in t["avoid"] if v in text]
+    return [f"{v} (use {t['ko']})" for t in TERMS for v in t["avoid"] if _occurrences(text, v)]
+
+
+def test_variant_check_sees_through_longer_terms():
+    assert _variants_in("서브그래디언트(subgradient)와 경사 하강법") == []
+    assert _variants_in("그래디언트 소실") == ["그래디언트 (use 기울기)", "그래디언트 소실 (use 기울기 소실)"]
+    assert _variants_in("얇은 신경망") == ["얇은 신경망 (use 부분 신경망)"]
+
+
+@pytest.mark.parametrize("path", sources(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_korean_prose_of_the_sources_uses_the_glossary_terms(path):
+    """The sources, where authors write: the generated notebooks follow (and are checked too)."""
+    found = _variants_in(korean_prose(path.read_text(encoding="utf-8")))
+    assert not found, f"{path.name}: variant terms in Korean prose {found}"
 
 
 @pytest.mark.parametrize("path", korean_notebooks() + korean_pages(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -71,8 +118,16 @@ def test_korean_text_uses_the_glossary_terms(path):
     assert not _variants_in(text), f"{path.name}: variant terms {_variants_in(text)}"
 
 
+def korean_strings(path: Path) -> str:
+    """The string literals of a module that hold Hangul: its Korean messages, labels and notes."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return "\n".join(node.value for node in ast.walk(tree)
+                     if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                     and re.search("[가-힣]", node.value))
+
+
 def test_library_messages_use_the_glossary_terms():
-    found = {str(p.relative_to(ROOT)): _variants_in(p.read_text(encoding="utf-8"))
+    found = {str(p.relative_to(ROOT)): _variants_in(korean_strings(p))
              for p in (ROOT / "lib" / "actlab").rglob("*.py")}
     assert not {k: v for k, v in found.items() if v}
 
@@ -94,11 +149,29 @@ def test_terms_carry_their_english_at_first_use_in_each_chapter(path):
     for t in TERMS:
         if not t.get("first_use_english", True):
             continue
-        i = prose.find(t["ko"])
-        if i < 0:
+        where = _occurrences(prose, t["ko"])
+        if not where:
             continue
+        i = where[0]
         after = prose[i + len(t["ko"]): i + len(t["ko"]) + 2]
         if not re.match(r"\s?\([A-Za-z]", after):
             context = prose[max(0, i - 15): i + len(t["ko"]) + 15].replace("\n", " ")
             missing.append(f"{t['ko']} ({t['en']}): ...{context}...")
     assert not missing, f"{path.name}: first use without the English in parentheses:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("path", [p for p in korean_notebooks() if "chapters" in p.parts],
+                         ids=lambda p: p.name)
+def test_terms_carry_their_english_only_once_in_each_chapter(path):
+    """After its first use a term stands alone: no English stacked in parentheses again and again."""
+    markdown, _ = notebook_texts(path)
+    prose = _prose_lines("\n".join(markdown))
+    repeated = []
+    for t in TERMS:
+        # "(softmax" after 소프트맥스, not "(log-softmax" after 로그 소프트맥스 (another term)
+        first_word = re.escape(t["en"].split()[0].lower())
+        english = [i for i in _occurrences(prose, t["ko"])
+                   if re.match(rf"\s?\({first_word}", prose[i + len(t["ko"]):].lower())]
+        if len(english) > 1:
+            repeated.append(f"{t['ko']} ({t['en']}): {len(english)} times")
+    assert not repeated, f"{path.name}: English repeated after the first use:\n" + "\n".join(repeated)
