@@ -85,6 +85,11 @@ MESSAGES = Messages({
     "limits": {"ko": "채점 조건: 제한 시간 {timeout}초, 메모리 {memory} MB, 출력 {output} MB. 격리: {isolation}.",
                "en": "Grading limits: {timeout} s, {memory} MB of memory, {output} MB of output. Isolation: {isolation}."},
     "none": {"ko": "없음", "en": "none"},
+    # Gradescope's results.json: one test per graded function and kind of check
+    "gs_public": {"ko": "{function}: 공개 검사", "en": "{function}: public checks"},
+    "gs_hidden": {"ko": "{function}: 숨은 검사", "en": "{function}: hidden checks"},
+    "gs_no_notebook": {"ko": "제출물에 .ipynb 파일이 없습니다. 과제 노트북을 .ipynb로 내려받아 제출하세요.",
+                       "en": "no .ipynb file was submitted: download the exercise notebook as .ipynb and submit it."},
     # the isolation the child reports having applied (sandbox notes), for the last line
     # (each claim exactly what that path gives: see sandbox.py and the instructor guide, section 5)
     "iso_network": {"ko": "네트워크 차단", "en": "no network"},
