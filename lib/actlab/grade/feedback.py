@@ -95,7 +95,7 @@ MESSAGES = Messages({
     "iso_network": {"ko": "네트워크 차단", "en": "no network"},
     "iso_files_whitelist": {"ko": "파일 시스템: 파이썬과 NumPy만 읽기 전용으로 보이고 나머지는 없음 (bubblewrap)",
                             "en": "file system: only Python and NumPy visible, read-only (bubblewrap)"},
-    "iso_files_partial": {"ko": "파일 시스템: 자체 /tmp, 강사의 홈·작업 폴더·강의 저장소·제출물·채점 결과는 가림"
+    "iso_files_partial": {"ko": "파일 시스템: 자체 /tmp, 교수자의 홈·작업 폴더·강의 저장소·제출물·채점 결과는 가림"
                                 "(파이썬과 NumPy만 남김), 그 밖의 파일은 읽을 수 있음",
                           "en": "file system: own /tmp; the instructor's home, working folder, course clone, "
                                 "submissions and grader output covered (Python and NumPy left in place); other files readable"},
