@@ -1,6 +1,7 @@
-"""The site as a reader uses it, in Chromium, offline: the language switch, Korean search, launch
-buttons, rendered math, Hangul in figures, static twins of the widgets, copy buttons; screenshots of
-the landing pages and a chapter in each language go to test-artifacts/."""
+"""The site as a reader uses it, in Chromium, offline: the language switch between the two books,
+the Korean search (particles, multi-word order, one language per book), launch buttons, rendered math,
+Hangul in figures and text drawn from a real font (no tofu), static twins of the widgets, copy
+buttons; screenshots of the landing pages and a chapter in each language go to test-artifacts/."""
 from __future__ import annotations
 
 import json
@@ -9,56 +10,70 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from site_helpers import book_config, book_dir, open_page, site_html_dir, toc_pages
+from site_helpers import (HANGUL, LANGUAGES, OTHER, book_config, book_dir, docname_of, expected_twin,
+                          open_page, page_path, site_html_dir, toc_pages)
 
-# The pages of the toc that exist (test_static_site.py fails while some are missing).
-PAGES = [name for name, _ in toc_pages() if (site_html_dir() / f"{name}.html").exists()]
-NOTEBOOK_PAGES = [name for name in PAGES if (book_dir() / f"{name}.ipynb").exists()]
-HANGUL = re.compile("[\uac00-\ud7a3]")
+# (book, docname) of the pages of the tocs that exist (test_static_site.py fails while some are missing).
+PAGES = [(lang, name) for lang in LANGUAGES for name, _ in toc_pages(lang)
+         if (site_html_dir() / page_path(lang, name)).exists()]
+NOTEBOOK_PAGES = [(lang, name) for lang, name in PAGES if (book_dir() / f"{name}.ipynb").exists()]
 PARTICLES = ["은", "는", "이", "가", "을", "를", "의", "에", "에서", "으로", "로", "와", "과", "도", "만", "에게", "까지",
              "부터", "보다", "처럼", "에서는", "으로는", "입니다", "이라는", "란", "이란", "에는", "로는"]
 
 
-def language_of(docname: str) -> str:
-    return "en" if "en" in re.split(r"[/_]", docname) else "ko"
-
-
-def article_text(docname: str) -> str:
-    html = (site_html_dir() / f"{docname}.html").read_text(encoding="utf-8")
+def article_text(lang: str, docname: str) -> str:
+    html = (site_html_dir() / page_path(lang, docname)).read_text(encoding="utf-8")
     article = BeautifulSoup(html, "html.parser").select_one("article.bd-article")
     return article.get_text(" ") if article else ""
 
 
 def first_page(language: str, kind: str = "chapters", having: str | None = None) -> str:
-    for name in NOTEBOOK_PAGES:
-        if name.startswith(f"{kind}/{language}/"):
-            html = (site_html_dir() / f"{name}.html").read_text(encoding="utf-8")
+    """The path of the first notebook page of ``kind`` in the book of ``language`` (with ``having`` in it)."""
+    for lang, name in NOTEBOOK_PAGES:
+        if lang == language and name.startswith(f"{kind}/{language}/"):
+            html = (site_html_dir() / page_path(lang, name)).read_text(encoding="utf-8")
             if having is None or having in html:
-                return name
+                return page_path(lang, name)
     pytest.skip(f"no {kind} page in {language}" + (f" with {having!r}" if having else ""))
 
 
-@pytest.mark.parametrize("start", ["intro_en", "chapters/ko/03_sigmoid_tanh", "exercises/en/ex04_softmax",
-                                   "glossary/ko", "search"])
+def landed(page) -> tuple[str, str]:
+    """(book, docname) of the page the browser shows."""
+    return docname_of(page.url[len(page.base_url):].split("?")[0].split("#")[0])
+
+
+@pytest.mark.parametrize("start", [("en", "intro_en"), ("ko", "chapters/ko/03_sigmoid_tanh"),
+                                   ("en", "exercises/en/ex04_softmax"), ("ko", "glossary/ko"), ("ko", "search")],
+                         ids=lambda item: page_path(*item))
 def test_the_language_switch_lands_on_the_twin(page, site, start):
-    if not any((book_dir() / f"{start}{suffix}").exists() for suffix in (".md", ".ipynb")) and start != "search":
-        pytest.skip(f"{start} does not exist yet (test_every_page_of_the_toc_exists fails meanwhile)")
-    open_page(page, f"{start}.html")
-    lang = page.evaluate("document.documentElement.lang")
-    assert lang == language_of(start)
+    lang, docname = start
+    if not (site / page_path(lang, docname)).exists():
+        pytest.skip(f"{docname} does not exist yet (test_every_page_of_the_toc_exists fails meanwhile)")
+    open_page(page, page_path(lang, docname))
+    assert page.evaluate("document.documentElement.lang") == lang
     with page.expect_navigation():
         page.click("a.actlab-language-switch")
     page.wait_for_load_state("load")
-    other = {"ko": "en", "en": "ko"}[lang]
-    assert page.evaluate("document.documentElement.lang") == other
-    landed = page.url[len(page.base_url):].split("?")[0].removesuffix(".html")
-    expected = {"intro": "intro_en", "intro_en": "intro", "search": "search_en"}.get(start) or \
-        re.sub(rf"(?<![^/_]){lang}(?![^/_])", other, start)
-    assert landed == expected
+    assert page.evaluate("document.documentElement.lang") == OTHER[lang]
+    assert landed(page) == (OTHER[lang], expected_twin(docname))
     # and back again
-    page.click("a.actlab-language-switch")
+    with page.expect_navigation():
+        page.click("a.actlab-language-switch")
     page.wait_for_load_state("load")
-    assert page.url[len(page.base_url):].removesuffix(".html") == start
+    assert landed(page) == (lang, docname)
+    assert page.problems.all() == []
+
+
+@pytest.mark.parametrize("old, new", [("index.html", "ko/intro.html"), ("intro_en.html", "en/intro_en.html"),
+                                      ("chapters/ko/03_sigmoid_tanh.html#id1", "ko/chapters/ko/03_sigmoid_tanh.html#id1"),
+                                      ("search_en.html?q=sigmoid", "en/search.html?q=sigmoid")])
+def test_old_addresses_lead_to_the_same_page_in_its_book(page, site, old, new):
+    """The one-build site's addresses (bookmarks, links from elsewhere) keep working, query and
+    anchor included (tests/site/test_static_site.py checks every old address as files)."""
+    with page.expect_navigation(url=page.base_url + new):
+        page.goto(page.base_url + old)
+    page.wait_for_load_state("load")
+    assert page.url == page.base_url + new
     assert page.problems.all() == []
 
 
@@ -87,22 +102,21 @@ BROKEN_WORDS_JS = """(selector) => {
 
 
 def test_the_language_switch_keeps_the_search_query(page, site):
-    search(page, "intro", "활성화를")
-    korean = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.getAttribute('href'))")
+    search(page, "ko/intro.html", "활성화를")
     with page.expect_navigation():
         page.click("a.actlab-language-switch")
     page.wait_for_function("() => { const s = document.querySelector('#search-results .search-summary');"
                            " return s && s.textContent.trim().length > 0; }", timeout=20_000)
-    assert page.url.split("?")[0].endswith("/search_en.html")
+    assert landed(page) == ("en", "search")
     assert page.input_value(".bd-search-container input[name=q]") == "활성화를"
-    english = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.getAttribute('href'))")
-    assert sorted(english) == sorted(korean)  # the same pages, the English ones first
-    assert language_of(re.sub(r"\.html.*$", "", english[0])) == "en"
+    assert page.evaluate("document.documentElement.lang") == "en"
     assert page.problems.all() == []
 
-def search(page, start: str, query: str) -> list[str]:
-    """Type ``query`` into the page's search box, submit, and return the result page names."""
-    open_page(page, f"{start}.html")
+
+def search(page, start: str, query: str) -> list[tuple[str, str]]:
+    """Type ``query`` into the search box of the page ``start``, submit, and return the results as
+    (book, docname)."""
+    open_page(page, start)
     page.click(".bd-sidebar-primary .search-button-field")  # opens the theme's search dialog
     box = page.locator("#pst-search-dialog form.bd-search input[name=q]")
     box.fill(query)
@@ -110,71 +124,90 @@ def search(page, start: str, query: str) -> list[str]:
         box.press("Enter")
     page.wait_for_function("() => { const s = document.querySelector('#search-results .search-summary');"
                            " return s && s.textContent.trim().length > 0; }", timeout=20_000)
-    hrefs = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.getAttribute('href'))")
-    return [re.sub(r"\.html(#.*|\?.*)?$", "", h) for h in hrefs]
+    hrefs = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
+    return [docname_of(re.sub(r"[#?].*$", "", h)[len(page.base_url):]) for h in hrefs]
+
+
+def holds(lang: str, docname: str, stem: str) -> bool:
+    """The page's article has the word, bare or with a particle."""
+    forms = {stem} | {stem + particle for particle in PARTICLES}
+    return bool(forms & set(re.findall(r"\w+", article_text(lang, docname))))
 
 
 @pytest.mark.parametrize("query, stem", [("활성화를", "활성화"), ("함수는", "함수")])
 def test_korean_search_finds_the_word_with_any_particle(page, site, query, stem):
-    results = search(page, "intro", query)
+    results = search(page, "ko/intro.html", query)
     assert page.evaluate("document.documentElement.lang") == "ko"
-    assert page.url.split("?")[0].endswith("/search.html")
+    assert landed(page) == ("ko", "search")
     # Every page with the word, bare or with a particle, is found, and each result has the word.
-    forms = {stem} | {stem + particle for particle in PARTICLES}
-    expected = {name for name in PAGES if forms & set(re.findall(r"\w+", article_text(name)))}
+    expected = {item for item in PAGES if item[0] == "ko" and holds(*item, stem)}
     assert expected, f"no page contains {stem}"
     assert expected <= set(results), sorted(expected - set(results))
-    assert all(stem in article_text(name) for name in results)
-    assert query == stem or any(query not in re.findall(r"\w+", article_text(name)) for name in results), \
+    assert all(stem in article_text(*item) for item in results)
+    assert query == stem or any(query not in re.findall(r"\w+", article_text(*item)) for item in results), \
         f"every result has {query} exactly as typed: the particle handling is not tested by this site"
-    # Pages in the reader's language come first.
-    languages = [language_of(r) for r in results]
-    assert languages == sorted(languages, key=lambda lang: lang != "ko")
+    # The Korean book's search lists Korean pages only.
+    assert {lang for lang, _ in results} == {"ko"}
     assert page.problems.all() == []
 
+
+def test_a_search_of_two_korean_words_lists_pages_with_both_first(page, site):
+    """"활성화 함수": the pages holding both words come first, then those holding one of them
+    (Sphinx alone scored a page by its best word, so pages of 함수 alone were mixed in)."""
+    results = search(page, "ko/intro.html", "활성화 함수")
+    both = [item for item in results if holds(*item, "활성화") and holds(*item, "함수")]
+    one = [item for item in results if item not in both]
+    assert both and one, (both, one)  # the site has both kinds, so the order is tested
+    assert results[:len(both)] == both, f"a page with one word ranks above one with both: {results}"
+    # Every Korean page with either word is listed.
+    either = {item for item in PAGES if item[0] == "ko" and (holds(*item, "활성화") or holds(*item, "함수"))}
+    assert either <= set(results), sorted(either - set(results))
+    assert page.problems.all() == []
 
 
 def test_search_summaries_quote_the_article_and_mark_the_korean_stem(page, site):
     """Each result's summary is a passage of that page's article (not its table of contents or
     header buttons), the Korean stem is marked in it whatever particle was typed, and no Korean
     word in the summaries is broken across lines."""
-    search(page, "intro", "함수는")
+    search(page, "ko/intro.html", "함수는")
     page.wait_for_function("() => { const items = document.querySelectorAll('#search-results ul.search li');"
                            " return items.length > 0 && [...items].every(li => li.querySelector('p.context')); }",
                            timeout=20_000)
     items = page.eval_on_selector_all("#search-results ul.search li", """items => items.map(li => ({
-        href: li.querySelector('a').getAttribute('href'),
+        href: li.querySelector('a').href,
         summary: li.querySelector('p.context').textContent,
         marked: [...li.querySelectorAll('p.context .highlighted')].map(s => s.textContent)}))""")
     assert len(items) >= 5
     for item in items:
-        name = re.sub(r"\.html(#.*|\?.*)?$", "", item["href"])
-        html = BeautifulSoup((site / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        path = re.sub(r"[#?].*$", "", item["href"])[len(page.base_url):]
+        html = BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
         article = html.select_one("article.bd-article")
         for element in article.select(".headerlink, script, style"):
             element.decompose()
         text = re.sub(r"\s+", "", article.get_text())
         summary = re.sub(r"\s+", "", item["summary"]).removeprefix("...").removesuffix("...")
-        assert summary in text, f"{name}: the summary is not from the article: {item['summary'][:120]!r}"
-        assert "함수" in item["marked"], f"{name}: the stem is not marked in {item['summary'][:120]!r}"
+        assert summary in text, f"{path}: the summary is not from the article: {item['summary'][:120]!r}"
+        assert "함수" in item["marked"], f"{path}: the stem is not marked in {item['summary'][:120]!r}"
     # (Formulas stay TeX source here, as in Sphinx; a long one may wrap anywhere.)
     assert [w for w in page.evaluate(BROKEN_WORDS_JS, "#search-results") if HANGUL.search(w)] == []
     assert page.problems.all() == []
 
-def test_english_search_is_stemmed_and_runs_on_the_english_search_page(page, site):
-    results = search(page, "intro_en", "Activations")
-    assert page.url.split("?")[0].endswith("/search_en.html")
+
+def test_english_search_is_stemmed_and_lists_english_pages(page, site):
+    results = search(page, "en/intro_en.html", "Activations")
+    assert landed(page) == ("en", "search")
     assert page.evaluate("document.documentElement.lang") == "en"
     summary = page.text_content("#search-results .search-summary")
     assert not HANGUL.search(summary), summary  # the result strings are English here
-    expected = {name for name in PAGES if re.search(r"\bactivations?\b", article_text(name), re.I)}
+    expected = {item for item in PAGES if item[0] == "en" and re.search(r"\bactivations?\b", article_text(*item), re.I)}
     assert expected <= set(results)
-    assert language_of(results[0]) == "en"
+    assert {lang for lang, _ in results} == {"en"}
 
 
 def test_launch_buttons_point_at_this_notebook(page, site):
-    name = first_page("ko")
-    open_page(page, f"{name}.html")
+    path = first_page("ko")
+    name = docname_of(path)[1]
+    open_page(page, path)
     repo = book_config()["repository"]["url"].rstrip("/")
     owner_repo = repo.split("github.com/")[1]
     hrefs = page.eval_on_selector_all(".dropdown-launch-buttons a", "as => as.map(a => a.href)")
@@ -185,8 +218,7 @@ def test_launch_buttons_point_at_this_notebook(page, site):
 
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_math_is_rendered_by_the_local_mathjax(page, site, language):
-    name = first_page(language, having='class="math')
-    open_page(page, f"{name}.html")
+    open_page(page, first_page(language, having='class="math'))
     rendered = page.locator("mjx-container").count()
     sources = page.locator(".math").count()
     assert rendered >= 1 and rendered >= sources
@@ -194,51 +226,76 @@ def test_math_is_rendered_by_the_local_mathjax(page, site, language):
     assert page.problems.all() == []
 
 
-def test_figures_of_korean_chapters_show_hangul(page, site):
-    """Figures are SVG with text as paths: the Hangul labels are drawn from a Korean font's glyphs."""
+def hangul_glyphs(svg: str) -> tuple[set[str], set[str], bool]:
+    """(the Hangul syllables of the figure's labels, the glyphs of the Korean font it draws,
+    whether it draws a .notdef glyph). Matplotlib writes each label as a comment, then one <use>
+    of a glyph path per character; a glyph's id is the font's name and the glyph's index in hex."""
+    syllables = {c for label in re.findall(r"<!-- (.*?) -->", svg) for c in label if HANGUL.match(c)}
+    fonts = re.findall(r'xlink:href="#([A-Za-z][\w]*?)-([0-9a-f]+)"', svg)
+    korean = {index for font, index in fonts if not font.startswith("DejaVu")}
+    return syllables, korean, any(index == "0" for _, index in fonts)
+
+
+def test_figures_of_korean_chapters_draw_hangul_from_a_korean_font(page, site):
+    """Figures are SVG with text as paths: each Hangul syllable of a label is drawn by its own glyph
+    of a Korean font. A figure made without one would draw every syllable as the same empty box
+    (glyph 0, .notdef), which this counts."""
     checked = 0
-    for name in NOTEBOOK_PAGES:
+    for lang, name in NOTEBOOK_PAGES:
         if not name.startswith("chapters/ko/"):
             continue
-        soup = BeautifulSoup((site / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        path = page_path(lang, name)
+        soup = BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
         for img in soup.select(".cell_output img[src$='.svg']"):
-            svg = (site / name).parent.joinpath(img["src"]).resolve().read_text(encoding="utf-8")
-            labels = [c for c in re.findall(r"<!-- (.*?) -->", svg) if HANGUL.search(c)]
-            fonts = set(re.findall(r'<path id="([A-Za-z][\w]*?)-[0-9a-f]+"', svg))
-            if labels:
-                assert fonts - {"DejaVuSans", "DejaVuSans-Bold"}, f"{img['src']}: Hangul without a Korean font"
-                checked += 1
-                if checked == 1:
-                    open_page(page, f"{name}.html")
-                    loaded = page.evaluate("""(src) => [...document.querySelectorAll('img')]
-                        .filter(i => i.getAttribute('src') === src).map(i => i.complete && i.naturalWidth > 0)""",
-                                           img["src"])
-                    assert loaded and all(loaded)
+            svg = (site / path).parent.joinpath(img["src"]).resolve().read_text(encoding="utf-8")
+            syllables, glyphs, notdef = hangul_glyphs(svg)
+            if not syllables:
+                continue
+            assert not notdef, f"{img['src']}: a character drawn as .notdef (tofu)"
+            assert len(glyphs) >= len(syllables), \
+                f"{img['src']}: {len(syllables)} Hangul syllables drawn with {len(glyphs)} Korean glyphs"
+            checked += 1
+            if checked == 1:
+                open_page(page, path)
+                loaded = page.evaluate("""(src) => [...document.querySelectorAll('img')]
+                    .filter(i => i.getAttribute('src') === src).map(i => i.complete && i.naturalWidth > 0)""",
+                                       img["src"])
+                assert loaded and all(loaded)
     assert checked, "no Korean chapter has a figure with Hangul labels"
     assert page.problems.all() == []
+
+
+def test_the_figure_check_sees_tofu():
+    """hangul_glyphs tells a figure drawn with a Korean font from one drawn in tofu."""
+    good = ('<!-- 활성화 --><use xlink:href="#ActlabGothic-840"/><use xlink:href="#ActlabGothic-885"/>'
+            '<use xlink:href="#ActlabGothic-433"/>')
+    tofu = '<!-- 활성화 --><use xlink:href="#DejaVuSans-0"/>' * 3
+    syllables, glyphs, notdef = hangul_glyphs(good)
+    assert len(glyphs) >= len(syllables) == 3 and not notdef
+    syllables, glyphs, notdef = hangul_glyphs(tofu)
+    assert notdef and len(glyphs) < len(syllables)
 
 
 def test_explorer_cells_show_their_static_twin(site):
     """An explorer's live output is removed from the page; the next cell's figure stands in for it."""
     explorers = 0
-    for name in NOTEBOOK_PAGES:
-        soup = BeautifulSoup((site / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+    for item in NOTEBOOK_PAGES:
+        soup = BeautifulSoup((site / page_path(*item)).read_text(encoding="utf-8"), "html.parser")
         cells = soup.select("div.cell")
         for i, cell in enumerate(cells):
             if "tag_remove-output" in cell.get("class", []):
                 explorers += 1
-                assert cell.select_one(".cell_output") is None, name
+                assert cell.select_one(".cell_output") is None, item
                 assert i + 1 < len(cells) and cells[i + 1].select_one(".cell_output img, .cell_output svg"), \
-                    f"{name}: the explorer in cell {i} has no static twin after it"
-        assert "application/vnd.jupyter.widget-view+json" not in str(soup), name
+                    f"{item}: the explorer in cell {i} has no static twin after it"
+        assert "application/vnd.jupyter.widget-view+json" not in str(soup), item
     if not explorers:
         pytest.skip("no explorer cells in the notebooks yet")
 
 
 @pytest.mark.parametrize("language, label", [("ko", "복사"), ("en", "Copy")])
 def test_code_cells_have_copy_buttons(page, site, language, label):
-    name = first_page(language)
-    open_page(page, f"{name}.html")
+    open_page(page, first_page(language))
     inputs = page.locator(".cell_input div.highlight pre").count()
     assert inputs >= 1
     buttons = page.locator(".cell_input button.copybtn")
@@ -247,15 +304,50 @@ def test_code_cells_have_copy_buttons(page, site, language, label):
     assert page.problems.all() == []
 
 
-@pytest.mark.parametrize("path, shot", [("intro.html", "landing-ko"), ("intro_en.html", "landing-en"),
+# Draws each character of ``chars`` alone, in the font the page gives ``selector``, and returns the
+# pixels of each drawing. A character no installed font has is drawn as the same empty box (tofu).
+DRAW_CHARACTERS_JS = """([selector, chars]) => {
+    const style = getComputedStyle(document.querySelector(selector));
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 64;
+    const ctx = canvas.getContext('2d');
+    ctx.font = `${style.fontStyle} ${style.fontWeight} 48px ${style.fontFamily}`;
+    return chars.map(c => {
+        ctx.clearRect(0, 0, 64, 64);
+        ctx.fillText(c, 4, 52);
+        return canvas.toDataURL();
+    });
+}"""
+
+
+def distinct_drawings(page, selector: str, chars: list[str]) -> int:
+    return len(set(page.evaluate(DRAW_CHARACTERS_JS, [selector, chars])))
+
+
+@pytest.mark.parametrize("path, shot", [("ko/intro.html", "landing-ko"), ("en/intro_en.html", "landing-en"),
                                         ("chapter:ko", "chapter-ko"), ("chapter:en", "chapter-en")])
-def test_screenshots(page, site, artifacts, path, shot):
+def test_screenshots_show_real_glyphs(page, site, artifacts, path, shot):
+    """Screenshots for a person to look at (test-artifacts/), and what can be checked by machine:
+    the heading's characters are drawn by a real font, each its own shape (tofu draws every
+    character it lacks as the same box), and the screenshot is not blank."""
+    from PIL import Image, ImageStat
     if path.startswith("chapter:"):
-        path = first_page(path.split(":")[1], having='class="math') + ".html"
+        path = first_page(path.split(":")[1], having='class="math')
     open_page(page, path)
+    heading = page.text_content("article.bd-article h1").strip()
+    chars = sorted({c for c in heading if c.isalpha()})
+    if page.evaluate("document.documentElement.lang") == "ko":
+        chars = [c for c in chars if HANGUL.match(c)]
+    assert len(chars) >= 3, heading
+    assert distinct_drawings(page, "article.bd-article h1", chars) == len(chars), \
+        f"the heading {heading!r} is drawn with the same box for different characters (tofu)"
+    # The check itself: characters no font has (private use) all come out as one drawing.
+    assert distinct_drawings(page, "article.bd-article h1", ["\ue000", "\ue001", "\ue002"]) == 1
     out = artifacts / f"site-{shot}.png"
     page.screenshot(path=str(out), full_page=False)
-    assert out.stat().st_size > 10_000
+    with Image.open(out) as image:
+        assert image.size == (1280, 900)
+        assert max(ImageStat.Stat(image.convert("L")).stddev) > 10, "the screenshot is blank"
     assert page.problems.all() == []
 
 
@@ -267,10 +359,11 @@ def test_math_in_markdown_outputs_is_rendered(page, site, language):
         cells = json.loads((book_dir() / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
         return any("$" in "".join(out["data"]["text/markdown"]) and "|" in "".join(out["data"]["text/markdown"])
                    for cell in cells for out in cell.get("outputs", []) if "text/markdown" in out.get("data", {}))
-    names = [name for name in NOTEBOOK_PAGES if name.startswith(f"chapters/{language}/") and markdown_with_math(name)]
+    names = [name for lang, name in NOTEBOOK_PAGES if lang == language and name.startswith(f"chapters/{language}/")
+             and markdown_with_math(name)]
     if not names:
         pytest.skip(f"no {language} chapter has a Markdown table output with math yet")
-    open_page(page, f"{names[0]}.html")
+    open_page(page, page_path(language, names[0]))
     table = page.locator(".cell_output table").first
     assert table.count() == 1, "the Markdown output's table was not rendered as a table"
     formulas = table.locator(".math").count()
@@ -285,21 +378,21 @@ def test_math_in_markdown_outputs_is_rendered(page, site, language):
 def test_tables_do_not_break_words(page, site, language):
     """No word in a table is broken across lines: a wide table (chapter 10's summary, printed by code)
     scrolls sideways instead (Korean text once came out one syllable per line in a column 2 em wide)."""
-    names = [name for name in PAGES if language_of(name) == language and
-             BeautifulSoup((site / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+    names = [page_path(lang, name) for lang, name in PAGES if lang == language and
+             BeautifulSoup((site / page_path(lang, name)).read_text(encoding="utf-8"), "html.parser")
              .select_one("article.bd-article table td")]
     if not names:
         pytest.skip(f"no {language} page has a table")
     for name in names:
-        open_page(page, f"{name}.html")
+        open_page(page, name)
         broken = page.evaluate(BROKEN_WORDS_JS, "article.bd-article table")
         assert not broken, f"{name}: words broken across lines: {broken[:20]}"
     assert page.problems.all() == []
 
 
 
-@pytest.mark.parametrize("name", ["intro", "chapters/ko/10_choosing", "exercises/ko/ex01_collapse_layers",
-                                  "glossary/en"])
+@pytest.mark.parametrize("name", ["ko/intro", "ko/chapters/ko/10_choosing", "ko/exercises/ko/ex01_collapse_layers",
+                                  "en/glossary/en"])
 def test_korean_words_are_not_broken_in_the_navigation(page, site, name):
     """The sidebar (site's table of contents), the page's table of contents and the previous/next
     links wrap Korean titles between words (과제 1. 두 선형 층을 하나로 합치기, not 합치 / 기)."""
@@ -336,13 +429,12 @@ def test_the_site_works_opened_from_files(browser, site):
     base = site.as_uri() + "/"
     try:
         page.goto(base + "index.html", wait_until="load")
-        page.wait_for_url(re.compile(r"/intro\.html$"))
-        name = first_page("ko", having='class="math')
-        page.goto(base + f"{name}.html", wait_until="load")
+        page.wait_for_url(re.compile(r"/ko/intro\.html$"))
+        page.goto(base + first_page("ko", having='class="math'), wait_until="load")
         page.evaluate("async () => { await MathJax.startup.promise; await document.fonts.ready; }")
         assert page.locator("mjx-container").count() >= 1
         assert page.evaluate("[...document.fonts].some(f => f.family.startsWith('MJXTEX') && f.status === 'loaded')")
-        page.goto(base + "search.html?q=" + "활성화를", wait_until="load")
+        page.goto(base + "ko/search.html?q=" + "활성화를", wait_until="load")
         page.wait_for_function("() => { const s = document.querySelector('#search-results .search-summary');"
                                " return s && s.textContent.trim().length > 0; }", timeout=20_000)
         assert page.locator("#search-results ul.search li a").count() >= 2
