@@ -1,0 +1,234 @@
+r"""Chapter 11's figures, explorer and labels: activations in today's networks.
+
+The measurements themselves (gradient norms with and without residual paths, what normalisation
+does to a layer's inputs, attention's saturation, where low precision overflows) are written out
+in the chapter's cells; this module only draws them and holds the labels in both languages.
+
+* :func:`plot_residual` -- per-layer gradient norms, plain and residual, one panel per depth.
+* :func:`plot_normalised` -- histograms of one layer's inputs raw, after LayerNorm and after RMSNorm.
+* :func:`plot_gates` -- the four gates of the GLU family and their derivatives.
+* :func:`plot_attention` -- attention's largest weight and gradient norm against the dimension d.
+* :func:`attention_explorer` / :func:`attention_twin` -- one query's attention weights for a chosen d,
+  with and without the :math:`1/\sqrt{d}` scaling, and the static twin.
+* :func:`plot_hard` -- hard sigmoid and hard swish beside the functions they imitate.
+* :func:`fmt` -- three significant digits, the form the prose quotes.
+
+>>> fmt(0.000123456), fmt(7.63e-13), fmt(0.171)
+('0.000123', '7.63e-13', '0.171')
+
+Matplotlib and ipywidgets load only when a figure or an explorer is asked for.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._validate import check_int
+from ..attention import attention_softmax
+from ..i18n import Messages
+from ..registry import ACTIVATIONS
+
+__all__ = ["fmt", "label", "MESSAGES", "plot_residual", "plot_normalised", "plot_gates", "plot_attention",
+           "attention_weights", "attention_explorer", "attention_twin", "plot_hard", "EXPLORER_DIMS"]
+
+MESSAGES = Messages({
+    "layer": {"ko": "층 번호 l", "en": "layer l"},
+    "weight_grad_norm": {"ko": "‖∂L/∂W‖ (로그 눈금)", "en": "‖∂L/∂W‖ (log scale)"},
+    "depth_title": {"ko": "{depth}층", "en": "{depth} layers"},
+    "plain": {"ko": "{name}", "en": "{name}"},
+    "residual": {"ko": "{name} + 잔차", "en": "{name} + residual"},
+    "raw": {"ko": "정규화 전", "en": "before normalisation"},
+    "layer_norm": {"ko": "층 정규화 뒤", "en": "after LayerNorm"},
+    "rms_norm": {"ko": "RMS 정규화 뒤", "en": "after RMSNorm"},
+    "value": {"ko": "활성화 함수에 들어가는 값", "en": "input of the activation"},
+    "count": {"ko": "개수", "en": "count"},
+    "stats": {"ko": "평균 {mean:.2f}, 표준편차 {std:.2f}", "en": "mean {mean:.2f}, std {std:.2f}"},
+    "gate_title": {"ko": "게이트 f(b)", "en": "gate f(b)"},
+    "gate_derivative": {"ko": "게이트의 도함수 f′(b)", "en": "gate derivative f′(b)"},
+    "b": {"ko": "b (게이트 입력)", "en": "b (gate input)"},
+    "dim": {"ko": "차원 d (로그 눈금)", "en": "dimension d (log scale)"},
+    "max_weight": {"ko": "가장 큰 가중치의 평균", "en": "mean largest weight"},
+    "grad_norm": {"ko": "기울기 노름의 평균", "en": "mean gradient norm"},
+    "unscaled": {"ko": "나누지 않음", "en": "unscaled"},
+    "scaled": {"ko": "√d로 나눔", "en": "divided by √d"},
+    "key": {"ko": "키 (가중치 순)", "en": "key (sorted by weight)"},
+    "weight": {"ko": "어텐션 가중치", "en": "attention weight"},
+    "attention_title": {"ko": "d = {d}, {mode}: 최댓값 {top:.2f}", "en": "d = {d}, {mode}: largest {top:.2f}"},
+    "d": {"ko": "차원 d", "en": "dimension d"},
+    "scaling": {"ko": "√d로 나누기", "en": "divide by √d"},
+    "yes": {"ko": "예", "en": "yes"},
+    "no": {"ko": "아니요", "en": "no"},
+    "difference": {"ko": "차이 (하드 − 원래 함수)", "en": "difference (hard − original)"},
+})
+
+#: The dimensions the explorer offers.
+EXPLORER_DIMS = (1, 4, 16, 64, 256, 1024)
+_KEYS = 16
+
+
+def fmt(x) -> str:
+    """Three significant digits: ``0.171``, ``7.63e-13``, ``1.43e+08``."""
+    return f"{float(x):.3g}"
+
+
+def label(name: str) -> str:
+    """The registry's name of an activation in the active language (시그모이드 / Sigmoid); tanh is
+    written tanh in both languages once introduced (the glossary's rule)."""
+    return "tanh" if name == "tanh" else ACTIVATIONS[name].label()
+
+
+def _colors():
+    from .. import plotting
+
+    return plotting.COLORS
+
+
+def plot_residual(norms: dict, *, size=None):
+    """``norms[(activation, depth, residual)]`` = per-layer ‖∂L/∂W‖; one panel per depth, log scale.
+
+    Solid lines: plain layers; dashed: the same layers inside residual blocks.
+    """
+    from .. import plotting
+
+    activations = list(dict.fromkeys(k[0] for k in norms))
+    depths = sorted({k[1] for k in norms})
+    fig, axes = plotting.new_figure(1, len(depths), squeeze=False, sharey=True, size=size or (3.6 * len(depths), 3.4))
+    colors = _colors()
+    for ax, depth in zip(axes[0], depths):
+        for i, a in enumerate(activations):
+            for residual in (False, True):
+                values = norms.get((a, depth, residual))
+                if values is None:
+                    continue
+                values = np.asarray(values, dtype=float)
+                ax.plot(np.arange(1, len(values) + 1), np.where(values > 0, values, np.nan),
+                        color=colors[i % len(colors)], linestyle="--" if residual else "-",
+                        label=MESSAGES("residual" if residual else "plain", name=label(a)))
+        ax.set_yscale("log")
+        ax.set_title(MESSAGES("depth_title", depth=depth))
+        ax.set_xlabel(MESSAGES("layer"))
+    axes[0][0].set_ylabel(MESSAGES("weight_grad_norm"))
+    axes[0][-1].legend(loc="lower left", fontsize=7, ncol=2)
+    return fig
+
+
+def plot_normalised(values: dict, *, bins=60, size=None):
+    """``values[key]`` (keys ``"raw"``, ``"layer_norm"``, ``"rms_norm"``): histograms on one x axis,
+    with the sigmoid's derivative drawn over them (right axis) to show where it is small."""
+    from .. import plotting
+    from ..activations import sigmoid_derivative
+
+    fig, axes = plotting.new_figure(1, len(values), squeeze=False, sharex=True, size=size or (3.4 * len(values), 3.0))
+    every = np.concatenate([np.ravel(v) for v in values.values()])
+    lo, hi = np.percentile(every, [0.5, 99.5])
+    edges = np.linspace(min(lo, -4.0), max(hi, 4.0), bins + 1)
+    grid = np.linspace(edges[0], edges[-1], 400)
+    for ax, (key, v) in zip(axes[0], values.items()):
+        v = np.ravel(v)
+        ax.hist(v, bins=edges, color=_colors()[0], alpha=0.8)
+        ax.set_title(MESSAGES(key) + "\n" + MESSAGES("stats", mean=float(v.mean()), std=float(v.std())), fontsize=9)
+        ax.set_xlabel(MESSAGES("value"))
+        twin = ax.twinx()
+        twin.plot(grid, sigmoid_derivative(grid), color="#555555", linestyle="--", linewidth=1.2)
+        twin.set_ylim(0, 0.3)
+        twin.set_yticks([0, 0.25])
+    axes[0][0].set_ylabel(MESSAGES("count"))
+    return fig
+
+
+def plot_gates(b=None, *, size=None):
+    """The gates of glu, reglu, geglu and swiglu (sigmoid, ReLU, GELU, SiLU of the second half) and
+    their derivatives: :math:`\\partial(a f(b))/\\partial b = a f'(b)` is this curve times ``a``."""
+    from .. import plotting
+
+    b = np.linspace(-5, 5, 401) if b is None else np.asarray(b, dtype=float)
+    names = {"glu": "sigmoid", "reglu": "relu", "geglu": "gelu", "swiglu": "silu"}
+    fig, (left, right) = plotting.new_figure(1, 2, size=size or (7.4, 3.2))
+    for i, (gated_name, gate) in enumerate(names.items()):
+        color = _colors()[i % len(_colors())]
+        text = f"{gated_name}: {label(gate)}"
+        left.plot(b, ACTIVATIONS[gate].fn(b), color=color, label=text)
+        right.plot(b, ACTIVATIONS[gate].derivative(b), color=color, label=text)
+    left.set_title(MESSAGES("gate_title"))
+    right.set_title(MESSAGES("gate_derivative"))
+    for ax in (left, right):
+        ax.set_xlabel(MESSAGES("b"))
+        ax.axhline(0, color="#999999", linewidth=0.6)
+    left.set_ylim(-1, 5)
+    left.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def plot_attention(dims, largest: dict, gradient: dict, *, size=None):
+    """Two panels against ``dims`` (log x): the mean largest attention weight and the mean gradient
+    norm; ``largest`` and ``gradient`` map ``"unscaled"`` / ``"scaled"`` to one value per d."""
+    from .. import plotting
+
+    fig, (left, right) = plotting.new_figure(1, 2, size=size or (7.4, 3.2))
+    for ax, data, ylabel in ((left, largest, "max_weight"), (right, gradient, "grad_norm")):
+        for i, key in enumerate(("unscaled", "scaled")):
+            ax.plot(dims, data[key], marker="o", color=_colors()[i], label=MESSAGES(key))
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel(MESSAGES("dim"))
+        ax.set_ylabel(MESSAGES(ylabel))
+        ax.set_ylim(bottom=0)
+    left.legend(loc="center right")
+    return fig
+
+
+def attention_weights(d: int, scaled: bool, *, keys: int = _KEYS, seed: int = 0) -> np.ndarray:
+    """One query's attention weights over ``keys`` keys, query and keys standard normal in dimension ``d``."""
+    d = check_int("d", d)
+    rng = np.random.default_rng(seed)
+    q, k = rng.normal(size=(1, d)), rng.normal(size=(keys, d))
+    return attention_softmax(q @ k.T, scale=1 / np.sqrt(d) if scaled else 1.0)[0]
+
+
+def _draw_attention(ax, d, scaled):
+    w = np.sort(attention_weights(d, scaled))[::-1]
+    ax.bar(np.arange(1, w.size + 1), w, color=_colors()[1 if scaled else 0])
+    ax.set_ylim(0, 1)
+    mode = MESSAGES("scaled" if scaled else "unscaled")
+    ax.set_title(MESSAGES("attention_title", d=d, mode=mode, top=float(w[0])), fontsize=9)
+    ax.set_xlabel(MESSAGES("key"))
+    ax.set_ylabel(MESSAGES("weight"))
+
+
+def _controls(d=64, scaled=True):
+    from . import explorers
+
+    return {"d": explorers.dropdown(MESSAGES("d"), list(EXPLORER_DIMS), value=d),
+            "scaled": explorers.dropdown(MESSAGES("scaling"), [(MESSAGES("yes"), True), (MESSAGES("no"), False)],
+                                         value=scaled)}
+
+
+def attention_explorer(d: int = 64, scaled: bool = True):
+    """An explorer: the dimension d and the scaling in, one query's 16 attention weights out (sorted)."""
+    from . import explorers
+
+    return explorers.Explorer(_draw_attention, size=(5.0, 3.4), **_controls(d, scaled))
+
+
+def attention_twin(dims=(4, 64, 1024)):
+    """The explorer's static twin: rows are the scaling (no, yes), columns the dimensions."""
+    from . import explorers
+
+    fig = explorers.static_twin(_draw_attention, grid={"scaled": [False, True], "d": list(dims)},
+                                size=(3.0 * len(dims), 5.4), controls=_controls())
+    return fig
+
+
+def plot_hard(x=None, *, size=None):
+    """Hard sigmoid beside the sigmoid and hard swish beside swish (SiLU), with their differences."""
+    from .. import plotting
+
+    x = np.linspace(-6, 6, 601) if x is None else np.asarray(x, dtype=float)
+    fig, axes = plotting.new_figure(1, 2, size=size or (7.4, 3.2))
+    for ax, (hard, soft) in zip(axes, (("hard_sigmoid", "sigmoid"), ("hard_swish", "silu"))):
+        h, s = ACTIVATIONS[hard].fn(x), ACTIVATIONS[soft].fn(x)
+        ax.plot(x, s, color=_colors()[0], label=label(soft))
+        ax.plot(x, h, color=_colors()[1], linestyle="--", label=label(hard))
+        ax.plot(x, h - s, color="#777777", linewidth=1.0, label=MESSAGES("difference"))
+        ax.axhline(0, color="#999999", linewidth=0.6)
+        ax.set_xlabel("x")
+        ax.legend(loc="upper left", fontsize=8)
+    return fig
