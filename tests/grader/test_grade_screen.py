@@ -164,3 +164,54 @@ def test_korean_grader_messages_avoid_hedged_particles():
 
     hedged = [key for key in MESSAGES.keys() if "이(가)" in MESSAGES(key, lang="ko") or "(으)로" in MESSAGES(key, lang="ko")]
     assert not hedged
+
+
+# -- one list of forbidden modules (issue 9: the check cell warned about jax, the grader let it through)
+
+@pytest.mark.parametrize("module", ["jax", "tensorflow", "keras"])
+def test_every_forbidden_module_is_flagged_by_the_check_cell_the_screen_and_the_child(module, tmp_path, monkeypatch):
+    import types
+
+    from actlab import exercises
+    from actlab.grade import core, screen as screen_module
+
+    assert screen_module.FORBIDDEN is exercises.FORBIDDEN_MODULES and module in exercises.FORBIDDEN_MODULES
+    # the screen
+    code = f"import {module}\ndef sigmoid(x):\n    return {module}.nn.sigmoid(x)"
+    assert flagged(code)["sigmoid"][:2] == ("module", f"{module}.nn.sigmoid")
+    # the check cell
+    fake = types.ModuleType(module)
+    fake.sigmoid = lambda x: x
+    fake.sigmoid.__module__ = module
+    ns = {"lib": fake}
+    exec("def sigmoid(x):\n    return lib.sigmoid(x)", ns)
+    assert exercises.forbidden_references(ns["sigmoid"]) == [f"lib ({module})"]
+    # the child: the grader sends it the same list to replace by stand-ins
+    sent = {}
+
+    def spy(*args, **kwargs):
+        sent.update(kwargs)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(core, "run_child", spy)
+    from grader_notebooks import FAKE, GOOD, notebook
+
+    ex = core.load_exercise(FAKE, 0)
+    with pytest.raises(RuntimeError, match="stop here"):
+        core.grade_submission(ex, "s", notebook(GOOD).encode(), core.Settings(isolation="builtin"))
+    assert sent["blocked"] == exercises.FORBIDDEN_MODULES
+
+
+def test_the_child_replaces_a_forbidden_module_by_a_stand_in_that_raises(tmp_path):
+    """At run time, in the child: a call the static screen could not see is delegation too."""
+    from actlab.grade import Limits, Settings, grade_batch
+
+    from grader_notebooks import FAKE, GOOD, notebook, write
+
+    # the module is bound inside a helper the graded function never names: the screen sees nothing
+    sneaky = "import numpy as np\ndef setup():\n    global lib\n    lib = __import__('ker' + 'as')\nsetup()"
+    write(tmp_path, "s", notebook([sneaky, "def double(x):\n    return lib.ops.multiply(2, x)", GOOD[2]]))
+    rows = grade_batch(FAKE, [tmp_path / "s.ipynb"], tmp_path / "g.csv", workers=1, settings=Settings(Limits(timeout=20)))
+    text = (tmp_path / "g_feedback" / "s.txt").read_text(encoding="utf-8")
+    assert rows[0]["functions"] == "double=0/4;softsign=4/4", text
+    assert "keras.ops.multiply" in text and "delegation" in rows[0]["flags"], text  # the run-time fence's message
