@@ -2,8 +2,9 @@ r"""Elementwise activation functions and their derivatives, in the style of ``ja
 
 Every function takes a real number, a list or an array and returns the same shape in the same
 floating dtype (float16, float32 and float64 are kept; integers give float64; a scalar in gives a
-NumPy scalar out). None of them warns about overflow or invalid values anywhere on the real line,
-and NaN in gives NaN out, derivatives included.
+NumPy scalar out, as NumPy's ufuncs do: the signatures read ``ArrayLike -> np.ndarray`` where
+``jax.nn``'s read ``ArrayLike -> Array``). None of them warns about overflow or invalid values
+anywhere on the real line, and NaN in gives NaN out, derivatives included.
 
 Conventions at kinks follow PyTorch (and JAX where they agree) and are tested:
 
@@ -35,8 +36,10 @@ peaks at the result plus a few small blocks). See
 from __future__ import annotations
 
 import functools
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special
 
 from ._validate import as_float_array, check_real
@@ -177,7 +180,7 @@ def _sech2(x):
 # The functions
 
 @elementwise
-def identity(x):
+def identity(x: ArrayLike) -> np.ndarray:
     r"""Identity: :math:`f(x) = x`. Returns a copy, so the result never aliases the input.
 
     >>> identity([-1.0, 2.0])
@@ -187,7 +190,7 @@ def identity(x):
 
 
 @elementwise
-def step(x):
+def step(x: ArrayLike) -> np.ndarray:
     r"""Heaviside step: :math:`f(x) = 1` for :math:`x > 0`, else :math:`0` (so ``step(0) == 0``).
 
     >>> step([-1.0, 0.0, 2.0])
@@ -198,7 +201,7 @@ def step(x):
 
 
 @elementwise
-def sigmoid(x):
+def sigmoid(x: ArrayLike) -> np.ndarray:
     r"""Logistic sigmoid: :math:`\sigma(x) = 1 / (1 + e^{-x})`, range :math:`(0, 1)`.
 
     >>> float(sigmoid(0.0)), float(sigmoid(-1000.0))
@@ -208,7 +211,7 @@ def sigmoid(x):
 
 
 @elementwise
-def tanh(x):
+def tanh(x: ArrayLike) -> np.ndarray:
     r"""Hyperbolic tangent: :math:`\tanh(x) = (e^x - e^{-x}) / (e^x + e^{-x})`, range :math:`(-1, 1)`.
 
     >>> float(tanh(0.0))
@@ -218,7 +221,7 @@ def tanh(x):
 
 
 @elementwise
-def relu(x):
+def relu(x: ArrayLike) -> np.ndarray:
     r"""Rectified linear unit: :math:`\max(0, x)`.
 
     >>> relu([-2.0, 0.0, 3.0])
@@ -228,7 +231,7 @@ def relu(x):
 
 
 @elementwise
-def relu6(x):
+def relu6(x: ArrayLike) -> np.ndarray:
     r"""ReLU capped at 6: :math:`\min(\max(0, x), 6)`.
 
     >>> relu6([-1.0, 3.0, 9.0])
@@ -238,7 +241,7 @@ def relu6(x):
 
 
 @elementwise
-def leaky_relu(x, alpha=0.01):
+def leaky_relu(x: ArrayLike, alpha: float = 0.01) -> np.ndarray:
     r"""Leaky ReLU: :math:`x` for :math:`x > 0`, :math:`\alpha x` otherwise (PyTorch's default 0.01).
 
     >>> leaky_relu([-100.0, 5.0])
@@ -259,7 +262,7 @@ def _leaky(x, alpha):
     return (np.maximum if alpha <= 1 else np.minimum)(out, x, out=out)
 
 
-def prelu(x, alpha=0.25):
+def prelu(x: ArrayLike, alpha: ArrayLike = 0.25) -> np.ndarray:
     r"""Parametric ReLU: Leaky ReLU whose :math:`\alpha` is learned (a scalar or one per channel).
 
     ``alpha`` may be a number or an array that broadcasts against ``x``; 0.25 is PyTorch's initial value.
@@ -294,7 +297,7 @@ def _prelu_alpha(alpha, x):
 
 
 @elementwise
-def elu(x, alpha=1.0):
+def elu(x: ArrayLike, alpha: float = 1.0) -> np.ndarray:
     r"""Exponential linear unit: :math:`x` for :math:`x > 0`, :math:`\alpha(e^x - 1)` otherwise.
 
     >>> round(float(elu(-1.0)), 6)
@@ -310,7 +313,7 @@ def elu(x, alpha=1.0):
 
 
 @elementwise
-def selu(x):
+def selu(x: ArrayLike) -> np.ndarray:
     r"""Scaled ELU: :math:`\lambda\,\mathrm{ELU}_\alpha(x)` with :math:`\lambda \approx 1.0507`, :math:`\alpha \approx 1.6733`.
 
     >>> round(float(selu(1.0)), 6)
@@ -327,7 +330,7 @@ def selu(x):
 
 
 @elementwise
-def celu(x, alpha=1.0):
+def celu(x: ArrayLike, alpha: float = 1.0) -> np.ndarray:
     r"""Continuously differentiable ELU: :math:`\max(0, x) + \min(0, \alpha(e^{x/\alpha} - 1))`, :math:`\alpha > 0`.
 
     >>> round(float(celu(-1.0, alpha=2.0)), 6)
@@ -437,7 +440,7 @@ def _gelu_from_parts(xd, a, E, t, derivative):
 
 
 @elementwise
-def gelu(x, approximate="none"):
+def gelu(x: ArrayLike, approximate: Literal["none", "tanh"] = "none") -> np.ndarray:
     r"""Gaussian error linear unit: :math:`x\,\Phi(x)`, or its tanh approximation.
 
     ``approximate="none"`` (the default, as in PyTorch; JAX defaults to ``True``) uses the exact
@@ -466,7 +469,7 @@ def _gelu_mode(approximate):
 
 
 @elementwise
-def silu(x):
+def silu(x: ArrayLike) -> np.ndarray:
     r"""Sigmoid linear unit: :math:`x\,\sigma(x)` (Swish with :math:`\beta = 1`).
 
     >>> round(float(silu(1.0)), 6)
@@ -476,7 +479,7 @@ def silu(x):
 
 
 @elementwise
-def swish(x, beta=1.0):
+def swish(x: ArrayLike, beta: float = 1.0) -> np.ndarray:
     r"""Swish: :math:`x\,\sigma(\beta x)`; :math:`\beta = 1` is SiLU.
 
     >>> round(float(swish(1.0, beta=2.0)), 6)
@@ -491,7 +494,7 @@ def swish(x, beta=1.0):
 
 
 @elementwise
-def mish(x):
+def mish(x: ArrayLike) -> np.ndarray:
     r"""Mish: :math:`x \tanh(\mathrm{softplus}(x))`.
 
     >>> round(float(mish(1.0)), 6)
@@ -510,7 +513,7 @@ def mish(x):
 
 
 @elementwise
-def softplus(x, beta=1.0, threshold=20.0):
+def softplus(x: ArrayLike, beta: float = 1.0, threshold: float = 20.0) -> np.ndarray:
     r"""Softplus: :math:`\frac1\beta \log(1 + e^{\beta x})`, the smooth ReLU.
 
     As in PyTorch, where :math:`\beta x > \text{threshold}` it returns :math:`x` itself (relative
@@ -539,7 +542,7 @@ def softplus(x, beta=1.0, threshold=20.0):
 
 
 @elementwise
-def softsign(x):
+def softsign(x: ArrayLike) -> np.ndarray:
     r"""Softsign: :math:`x / (1 + |x|)`, range :math:`(-1, 1)`.
 
     >>> float(softsign(1.0))
@@ -554,7 +557,7 @@ def softsign(x):
 
 
 @elementwise
-def hard_sigmoid(x):
+def hard_sigmoid(x: ArrayLike) -> np.ndarray:
     r"""Hard sigmoid as in PyTorch: :math:`\mathrm{ReLU6}(x + 3) / 6`.
 
     >>> hard_sigmoid([-4.0, 0.0, 4.0])
@@ -567,7 +570,7 @@ def hard_sigmoid(x):
 
 
 @elementwise
-def hard_swish(x):
+def hard_swish(x: ArrayLike) -> np.ndarray:
     r"""Hard swish as in PyTorch: :math:`x\,\mathrm{ReLU6}(x + 3) / 6`.
 
     >>> hard_swish([-4.0, 1.0, 4.0])
@@ -580,7 +583,7 @@ def hard_swish(x):
 
 
 @elementwise
-def hard_tanh(x):
+def hard_tanh(x: ArrayLike) -> np.ndarray:
     r"""Hard tanh: :math:`\min(\max(x, -1), 1)`.
 
     >>> hard_tanh([-3.0, 0.5, 3.0])
@@ -590,7 +593,7 @@ def hard_tanh(x):
 
 
 @elementwise
-def log_sigmoid(x):
+def log_sigmoid(x: ArrayLike) -> np.ndarray:
     r"""Log-sigmoid: :math:`\log\sigma(x) = -\mathrm{softplus}(-x) = \min(x, 0) - \log(1 + e^{-|x|})`.
 
     Both terms are never positive, so nothing cancels and neither tail overflows:
@@ -615,50 +618,50 @@ def log_sigmoid(x):
 # Derivatives, named <function>_derivative; the registry pairs them with their functions.
 
 @elementwise
-def identity_derivative(x):
+def identity_derivative(x: ArrayLike) -> np.ndarray:
     """d/dx x = 1."""
     return _keep_nan(x, np.ones_like(x))
 
 
 @elementwise
-def step_derivative(x):
+def step_derivative(x: ArrayLike) -> np.ndarray:
     """0 everywhere: why the step function cannot be trained by gradient descent."""
     return _keep_nan(x, np.zeros_like(x))
 
 
 @elementwise
-def sigmoid_derivative(x):
+def sigmoid_derivative(x: ArrayLike) -> np.ndarray:
     r""":math:`\sigma'(x) = \sigma(x)(1 - \sigma(x))`, at most 1/4 (at 0)."""
     e = np.exp(-np.abs(x))
     return e / (1 + e) ** 2
 
 
 @elementwise
-def tanh_derivative(x):
+def tanh_derivative(x: ArrayLike) -> np.ndarray:
     r""":math:`\tanh'(x) = 1 - \tanh^2(x) = \mathrm{sech}^2(x)`, at most 1 (at 0)."""
     return _sech2(x)
 
 
 @elementwise
-def relu_derivative(x):
+def relu_derivative(x: ArrayLike) -> np.ndarray:
     """1 for x > 0, 0 for x <= 0 (relu'(0) = 0, as in PyTorch and JAX)."""
     return np.heaviside(x, 0)
 
 
 @elementwise
-def relu6_derivative(x):
+def relu6_derivative(x: ArrayLike) -> np.ndarray:
     """1 on the open interval (0, 6), 0 elsewhere (corners included)."""
     return np.heaviside(x, 0) * np.heaviside(6 - x, 0)
 
 
 @elementwise
-def leaky_relu_derivative(x, alpha=0.01):
+def leaky_relu_derivative(x: ArrayLike, alpha: float = 0.01) -> np.ndarray:
     """1 for x > 0, alpha for x <= 0."""
     alpha = check_real("alpha", alpha)
     return _keep_nan(x, np.where(x > 0, 1, alpha).astype(x.dtype))
 
 
-def prelu_derivative(x, alpha=0.25):
+def prelu_derivative(x: ArrayLike, alpha: ArrayLike = 0.25) -> np.ndarray:
     """1 for x > 0, alpha for x <= 0 (derivative with respect to x)."""
     return _prelu_derivative(x, alpha)
 
@@ -670,27 +673,27 @@ def _prelu_derivative(x, alpha):
 
 
 @elementwise
-def elu_derivative(x, alpha=1.0):
+def elu_derivative(x: ArrayLike, alpha: float = 1.0) -> np.ndarray:
     r"""1 for x > 0, :math:`\alpha e^x` for x <= 0."""
     alpha = check_real("alpha", alpha)
     return np.where(x > 0, 1, alpha * np.exp(np.minimum(x, 0)))  # NaN reaches the left branch
 
 
 @elementwise
-def selu_derivative(x):
+def selu_derivative(x: ArrayLike) -> np.ndarray:
     r""":math:`\lambda` for x > 0, :math:`\lambda\alpha e^x` for x <= 0."""
     return SELU_LAMBDA * np.where(x > 0, 1, SELU_ALPHA * np.exp(np.minimum(x, 0)))
 
 
 @elementwise
-def celu_derivative(x, alpha=1.0):
+def celu_derivative(x: ArrayLike, alpha: float = 1.0) -> np.ndarray:
     r"""1 for x > 0, :math:`e^{x/\alpha}` for x <= 0 (continuous at 0)."""
     alpha = check_real("alpha", alpha, positive=True)
     return np.where(x > 0, 1, np.exp(_scaled(np.minimum(x, 0), 1 / alpha)))
 
 
 @elementwise
-def gelu_derivative(x, approximate="none"):
+def gelu_derivative(x: ArrayLike, approximate: Literal["none", "tanh"] = "none") -> np.ndarray:
     r""":math:`\Phi(x) + x\varphi(x)` (exact), or the derivative of the tanh approximation."""
     if _gelu_mode(approximate) == "tanh":
         xc = np.clip(x, -100, 100)
@@ -701,14 +704,14 @@ def gelu_derivative(x, approximate="none"):
 
 
 @elementwise
-def silu_derivative(x):
+def silu_derivative(x: ArrayLike) -> np.ndarray:
     r""":math:`\sigma(x)(1 + x(1 - \sigma(x)))`; negative only for x below about -1.28."""
     s = _sigmoid(x)
     return s + _x_times(x, s * _sigmoid(-x))
 
 
 @elementwise
-def swish_derivative(x, beta=1.0):
+def swish_derivative(x: ArrayLike, beta: float = 1.0) -> np.ndarray:
     r""":math:`\sigma(\beta x) + \beta x\,\sigma(\beta x)(1 - \sigma(\beta x))`."""
     beta = check_real("beta", beta)
     s = _sigmoid(_scaled(x, beta))
@@ -716,7 +719,7 @@ def swish_derivative(x, beta=1.0):
 
 
 @elementwise
-def mish_derivative(x):
+def mish_derivative(x: ArrayLike) -> np.ndarray:
     r""":math:`\tanh(\mathrm{sp}(x)) + x\,\mathrm{sech}^2(\mathrm{sp}(x))\,\sigma(x)`."""
     # The same value as e^x w / d^2 with w = 4(x + 1) + 4e^2x + e^3x + e^x (4x + 6) and
     # d = e^2x + 2e^x + 2: the sum of tanh(sp) and x sech^2(sp) sigma(x) cancels by a factor of
@@ -740,7 +743,7 @@ def mish_derivative(x):
 
 
 @elementwise
-def softplus_derivative(x, beta=1.0, threshold=20.0):
+def softplus_derivative(x: ArrayLike, beta: float = 1.0, threshold: float = 20.0) -> np.ndarray:
     r""":math:`\sigma(\beta x)`, and exactly 1 above the threshold (as PyTorch)."""
     beta = check_real("beta", beta, positive=True)
     threshold = check_real("threshold", threshold)
@@ -749,19 +752,19 @@ def softplus_derivative(x, beta=1.0, threshold=20.0):
 
 
 @elementwise
-def softsign_derivative(x):
+def softsign_derivative(x: ArrayLike) -> np.ndarray:
     r""":math:`1 / (1 + |x|)^2`."""
     return (1 / (1 + np.abs(x))) ** 2  # square after dividing: (1 + |x|)^2 overflows first
 
 
 @elementwise
-def hard_sigmoid_derivative(x):
+def hard_sigmoid_derivative(x: ArrayLike) -> np.ndarray:
     """1/6 strictly between -3 and 3, 0 elsewhere."""
     return np.heaviside(x + 3, 0) * np.heaviside(3 - x, 0) / 6
 
 
 @elementwise
-def hard_swish_derivative(x):
+def hard_swish_derivative(x: ArrayLike) -> np.ndarray:
     """0 for x < -3, x/3 + 1/2 for -3 <= x <= 3, 1 for x > 3 (PyTorch's branches)."""
     # (2x + 3) / 6 rather than x/3 + 1/2: 2x + 3 is exact near the root at -1.5 (Sterbenz)
     inner = np.clip(x, -4, 4)  # keeps 2x + 3 finite for huge x (that branch is not chosen there)
@@ -772,12 +775,12 @@ def hard_swish_derivative(x):
 
 
 @elementwise
-def hard_tanh_derivative(x):
+def hard_tanh_derivative(x: ArrayLike) -> np.ndarray:
     """1 strictly between -1 and 1, 0 elsewhere."""
     return np.heaviside(x + 1, 0) * np.heaviside(1 - x, 0)
 
 
 @elementwise
-def log_sigmoid_derivative(x):
+def log_sigmoid_derivative(x: ArrayLike) -> np.ndarray:
     r""":math:`\sigma(-x) = 1 / (1 + e^{x})`: 1 far left, 1/2 at 0, 0 far right."""
     return _over_one_plus_exp(None, x.copy())

@@ -27,6 +27,7 @@ array([[0.26894142, 0.73105858, 0.        ],
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import as_float_array, check_axis, check_real
 from .softmax import softmax
@@ -34,7 +35,7 @@ from .softmax import softmax
 __all__ = ["attention_softmax", "attention_softmax_vjp", "scaled_dot_product_attention", "causal_mask"]
 
 
-def causal_mask(n, m=None):
+def causal_mask(n: int, m: int | None = None) -> np.ndarray:
     """The ``(n, m)`` boolean mask of causal (decoder) attention: query ``i`` may attend to keys ``j <= i``.
 
     >>> causal_mask(3).astype(int)
@@ -90,7 +91,8 @@ def _safe_softmax(z, axis):
     return s
 
 
-def attention_softmax(scores, mask=None, *, scale=1.0, axis=-1):
+def attention_softmax(scores: ArrayLike, mask: ArrayLike | None = None, *, scale: float = 1.0,
+                      axis: int = -1) -> np.ndarray:
     r"""Softmax of ``scale * scores`` along ``axis``, masked entries 0, a fully masked row all 0.
 
     ``mask``: booleans broadcasting to ``scores``, ``True`` where attention is allowed. ``scale``:
@@ -103,7 +105,8 @@ def attention_softmax(scores, mask=None, *, scale=1.0, axis=-1):
     return _safe_softmax(z, axis).astype(dtype, copy=False)
 
 
-def attention_softmax_vjp(scores, g, mask=None, *, scale=1.0, axis=-1):
+def attention_softmax_vjp(scores: ArrayLike, g: ArrayLike, mask: ArrayLike | None = None, *,
+                          scale: float = 1.0, axis: int = -1) -> np.ndarray:
     r"""Gradient of :math:`\langle g, \mathrm{attention\_softmax}(\text{scores})\rangle` w.r.t. ``scores``.
 
     :math:`\text{scale}\cdot s \odot (g - \langle s, g\rangle)` along ``axis``: 0 at masked
@@ -123,7 +126,8 @@ def attention_softmax_vjp(scores, g, mask=None, *, scale=1.0, axis=-1):
     return out.astype(dtype, copy=False)
 
 
-def scaled_dot_product_attention(q, k, v, mask=None, *, scale=None):
+def scaled_dot_product_attention(q: ArrayLike, k: ArrayLike, v: ArrayLike, mask: ArrayLike | None = None, *,
+                                 scale: float | None = None) -> np.ndarray:
     r"""Attention: :math:`\mathrm{attention\_softmax}(QK^\top, \text{mask}, \text{scale})\,V`.
 
     ``q``: ``(..., n, d)``, ``k``: ``(..., m, d)``, ``v``: ``(..., m, d_v)``; ``mask`` broadcasts to

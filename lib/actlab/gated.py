@@ -33,7 +33,10 @@ array([0.5, 1. ])
 """
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import activations as A
 from ._validate import as_float_array, check_axis
@@ -87,7 +90,7 @@ def _vjp(name, x, g, axis, approximate="none"):
         return np.concatenate([da, db], axis=axis).astype(dtype, copy=False)
 
 
-def glu(x, axis=-1):
+def glu(x: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""Gated linear unit: :math:`a \odot \sigma(b)` with :math:`a, b` the two halves of ``x`` along ``axis``.
 
     >>> glu([[2.0, -1.0, 100.0, 0.0]])
@@ -96,7 +99,7 @@ def glu(x, axis=-1):
     return _forward("glu", x, axis)
 
 
-def reglu(x, axis=-1):
+def reglu(x: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""ReGLU: :math:`a \odot \mathrm{ReLU}(b)`.
 
     >>> reglu([3.0, 3.0, 2.0, -2.0])
@@ -105,7 +108,7 @@ def reglu(x, axis=-1):
     return _forward("reglu", x, axis)
 
 
-def geglu(x, axis=-1, approximate="none"):
+def geglu(x: ArrayLike, axis: int = -1, approximate: Literal["none", "tanh"] = "none") -> np.ndarray:
     r"""GEGLU: :math:`a \odot \mathrm{GELU}(b)`; ``approximate`` as in :func:`actlab.gelu`.
 
     >>> geglu([2.0, 1.0]).round(6)
@@ -114,7 +117,7 @@ def geglu(x, axis=-1, approximate="none"):
     return _forward("geglu", x, axis, approximate)
 
 
-def swiglu(x, axis=-1):
+def swiglu(x: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""SwiGLU: :math:`a \odot \mathrm{SiLU}(b) = a \odot b\,\sigma(b)`.
 
     >>> swiglu([2.0, 1.0]).round(6)
@@ -123,7 +126,7 @@ def swiglu(x, axis=-1):
     return _forward("swiglu", x, axis)
 
 
-def glu_vjp(x, g, axis=-1):
+def glu_vjp(x: ArrayLike, g: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""Gradient of :math:`\langle g, \mathrm{glu}(x)\rangle` w.r.t. ``x``: :math:`[g\sigma(b),\ g a \sigma(b)(1 - \sigma(b))]`.
 
     >>> glu_vjp([1.0, 0.0], [1.0])
@@ -132,7 +135,7 @@ def glu_vjp(x, g, axis=-1):
     return _vjp("glu", x, g, axis)
 
 
-def reglu_vjp(x, g, axis=-1):
+def reglu_vjp(x: ArrayLike, g: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""Gradient of :math:`\langle g, \mathrm{reglu}(x)\rangle` w.r.t. ``x`` (ReLU'(0) = 0, as in PyTorch).
 
     >>> reglu_vjp([3.0, 2.0], [1.0])
@@ -141,7 +144,8 @@ def reglu_vjp(x, g, axis=-1):
     return _vjp("reglu", x, g, axis)
 
 
-def geglu_vjp(x, g, axis=-1, approximate="none"):
+def geglu_vjp(x: ArrayLike, g: ArrayLike, axis: int = -1,
+              approximate: Literal["none", "tanh"] = "none") -> np.ndarray:
     r"""Gradient of :math:`\langle g, \mathrm{geglu}(x)\rangle` w.r.t. ``x``.
 
     >>> geglu_vjp([1.0, 0.0], [1.0])
@@ -150,7 +154,7 @@ def geglu_vjp(x, g, axis=-1, approximate="none"):
     return _vjp("geglu", x, g, axis, approximate)
 
 
-def swiglu_vjp(x, g, axis=-1):
+def swiglu_vjp(x: ArrayLike, g: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""Gradient of :math:`\langle g, \mathrm{swiglu}(x)\rangle` w.r.t. ``x``: :math:`[g\,\mathrm{SiLU}(b),\ g a\,\mathrm{SiLU}'(b)]`.
 
     >>> swiglu_vjp([1.0, 0.0], [1.0])

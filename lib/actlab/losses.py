@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import as_float_array
 from .activations import sigmoid, softplus
@@ -38,7 +39,7 @@ def _batch(output, name="output"):
     return out
 
 
-def mse(output, target):
+def mse(output: ArrayLike, target: ArrayLike) -> tuple[float, np.ndarray]:
     r"""Mean squared error: :math:`L = \frac{1}{n d}\sum (\hat y - y)^2`, gradient :math:`\frac{2}{nd}(\hat y - y)`.
 
     >>> mse(np.array([[1.0], [3.0]]), np.array([[0.0], [1.0]]))[0]
@@ -76,7 +77,7 @@ def _labels(target, n, classes):
     return y
 
 
-def softmax_cross_entropy(logits, target):
+def softmax_cross_entropy(logits: ArrayLike, target: ArrayLike) -> tuple[float, np.ndarray]:
     r"""Softmax followed by cross-entropy, on logits; ``target`` = integer labels or probability rows.
 
     :math:`L = -\frac1n\sum_i\sum_c y_{ic}\log\mathrm{softmax}(z_i)_c`, gradient :math:`(\mathrm{softmax}(z) - y)/n`.
@@ -90,7 +91,7 @@ def softmax_cross_entropy(logits, target):
     return loss, (softmax(z, axis=1) - y) / n
 
 
-def binary_cross_entropy(logits, target):
+def binary_cross_entropy(logits: ArrayLike, target: ArrayLike) -> tuple[float, np.ndarray]:
     r"""Sigmoid followed by binary cross-entropy, on logits; ``target`` holds 0/1 (or probabilities).
 
     :math:`L = \frac1n\sum_i \mathrm{softplus}(z_i) - y_i z_i` (which equals

@@ -9,6 +9,7 @@ split or duplicated. A NaN piece wins its group and passes its gradient on.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import as_float_array, check_axis, check_int
 
@@ -29,7 +30,7 @@ def _groups(z, k, axis):
     return arr, moved.reshape(moved.shape[:-1] + (size // k, k)), axis
 
 
-def maxout(z, k, axis=-1):
+def maxout(z: ArrayLike, k: int, axis: int = -1) -> np.ndarray:
     r"""Maxout over ``k`` pieces: :math:`h_u = \max_{j < k} z_{uk + j}`; ``axis`` shrinks k-fold.
 
     >>> maxout([1.0, -2.0, 0.5, 3.0], k=2)
@@ -43,13 +44,13 @@ def maxout(z, k, axis=-1):
     return np.moveaxis(out, -1, axis)
 
 
-def maxout_argmax(z, k, axis=-1):
+def maxout_argmax(z: ArrayLike, k: int, axis: int = -1) -> np.ndarray:
     """Index (0..k-1) of the winning piece of each unit; ties go to the lowest index."""
     arr, g, axis = _groups(z, k, axis)
     return np.moveaxis(np.argmax(g, axis=-1), -1, axis)
 
 
-def maxout_grad(z, k, grad_out, axis=-1):
+def maxout_grad(z: ArrayLike, k: int, grad_out: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""Gradient of a loss with respect to ``z``, given ``grad_out`` for ``maxout(z, k, axis)``.
 
     Each unit's gradient goes to its winning piece only; every other piece gets exactly 0.

@@ -33,6 +33,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import as_float_array, check_real
 
@@ -40,12 +41,16 @@ __all__ = ["layer_norm", "rms_norm", "layer_norm_vjp", "rms_norm_vjp", "LayerNor
 
 
 class LayerNormGrads(NamedTuple):
+    """What :func:`layer_norm_vjp` returns: the gradients with respect to ``x``, ``gamma`` and ``beta``."""
+
     x: np.ndarray
     gamma: np.ndarray
     beta: np.ndarray
 
 
 class RMSNormGrads(NamedTuple):
+    """What :func:`rms_norm_vjp` returns: the gradients with respect to ``x`` and ``gamma``."""
+
     x: np.ndarray
     gamma: np.ndarray
 
@@ -127,7 +132,8 @@ def _normalise(x, eps, center):
     return x_hat.astype(x.dtype, copy=False), inv
 
 
-def layer_norm(x, gamma=None, beta=None, *, eps=1e-5):
+def layer_norm(x: ArrayLike, gamma: ArrayLike | None = None, beta: ArrayLike | None = None, *,
+               eps: float = 1e-5) -> np.ndarray:
     r"""Layer normalisation over the last axis: :math:`\gamma \odot (x - \mu)/\sqrt{\sigma^2 + \epsilon} + \beta`.
 
     ``gamma`` and ``beta`` are numbers or arrays of shape ``(n,)`` (default 1 and 0).
@@ -146,7 +152,7 @@ def layer_norm(x, gamma=None, beta=None, *, eps=1e-5):
     return y.astype(dtype, copy=False)
 
 
-def rms_norm(x, gamma=None, *, eps=None):
+def rms_norm(x: ArrayLike, gamma: ArrayLike | None = None, *, eps: float | None = None) -> np.ndarray:
     r"""RMS normalisation over the last axis: :math:`\gamma \odot x / \sqrt{\tfrac1n\sum_i x_i^2 + \epsilon}`.
 
     No mean is subtracted and there is no :math:`\beta`. ``eps=None`` is the machine epsilon of
@@ -174,7 +180,8 @@ def _sum_but_last(a):
     return a.reshape(-1, a.shape[-1]).sum(axis=0)
 
 
-def layer_norm_vjp(x, g, gamma=None, *, eps=1e-5) -> LayerNormGrads:
+def layer_norm_vjp(x: ArrayLike, g: ArrayLike, gamma: ArrayLike | None = None, *,
+                   eps: float = 1e-5) -> LayerNormGrads:
     r"""Gradients of :math:`\langle g, \mathrm{layer\_norm}(x)\rangle`: ``(dx, dgamma, dbeta)``.
 
     .. math:: \frac{\partial}{\partial x} = \frac{1}{\sqrt{\sigma^2+\epsilon}}
@@ -199,7 +206,8 @@ def layer_norm_vjp(x, g, gamma=None, *, eps=1e-5) -> LayerNormGrads:
                           dbeta.astype(dtype, copy=False))
 
 
-def rms_norm_vjp(x, g, gamma=None, *, eps=None) -> RMSNormGrads:
+def rms_norm_vjp(x: ArrayLike, g: ArrayLike, gamma: ArrayLike | None = None, *,
+                 eps: float | None = None) -> RMSNormGrads:
     r"""Gradients of :math:`\langle g, \mathrm{rms\_norm}(x)\rangle`: ``(dx, dgamma)``.
 
     .. math:: \frac{\partial}{\partial x} = \frac{1}{\sqrt{\overline{x^2}+\epsilon}}

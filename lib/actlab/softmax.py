@@ -11,6 +11,7 @@ and gives NaN, silently, as PyTorch does.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import as_float_array, check_axis
 
@@ -61,7 +62,7 @@ def _direct(x, axis):
     return bool(np.max(x) <= hi and np.min(x) >= lo)  # False for NaN or infinities
 
 
-def softmax(x, axis=-1):
+def softmax(x: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""Softmax: :math:`\mathrm{softmax}(x)_i = e^{x_i} / \sum_k e^{x_k}` along ``axis``.
 
     >>> softmax([0.0, 1.0, 2.0]).round(3)
@@ -80,7 +81,7 @@ def softmax(x, axis=-1):
     return e.astype(dtype, copy=False)
 
 
-def log_softmax(x, axis=-1):
+def log_softmax(x: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""Log-softmax: :math:`x_i - \log\sum_k e^{x_k}`, computed without forming the softmax.
 
     >>> log_softmax([0.0, 0.0]).round(6)
@@ -110,7 +111,7 @@ def _tangent(v, x, dtype, name="v"):
     return v.astype(np.float32 if dtype == np.float16 else dtype, copy=False)
 
 
-def softmax_jvp(x, v, axis=-1):
+def softmax_jvp(x: ArrayLike, v: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""Jacobian of softmax times ``v``: :math:`s \odot (v - \langle s, v\rangle)` with :math:`s = \mathrm{softmax}(x)`.
 
     The Jacobian :math:`\mathrm{diag}(s) - s s^\top` is symmetric, so this is also the VJP.
@@ -124,7 +125,7 @@ def softmax_jvp(x, v, axis=-1):
 softmax_vjp = softmax_jvp
 
 
-def log_softmax_jvp(x, v, axis=-1):
+def log_softmax_jvp(x: ArrayLike, v: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""Jacobian of log-softmax times ``v``: :math:`v - \langle s, v\rangle`."""
     dtype, xw, axis = _prepare(x, axis)
     v = _tangent(v, xw, dtype)
@@ -132,7 +133,7 @@ def log_softmax_jvp(x, v, axis=-1):
     return (v - np.sum(s * v, axis=axis, keepdims=True)).astype(dtype, copy=False)
 
 
-def log_softmax_vjp(x, g, axis=-1):
+def log_softmax_vjp(x: ArrayLike, g: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""Transposed Jacobian of log-softmax times ``g``: :math:`g - s \sum_k g_k` (what backprop needs)."""
     dtype, xw, axis = _prepare(x, axis)
     g = _tangent(g, xw, dtype, "g")
