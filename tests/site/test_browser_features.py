@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 
 from site_helpers import (HANGUL, LANGUAGES, OTHER, book_config, book_dir, docname_of, expected_twin,
                           open_page, page_path, site_html_dir, toc_pages)
+from site_pages import BROKEN_WORDS_JS
 
 # (book, docname) of the pages of the tocs that exist (test_static_site.py fails while some are missing).
 PAGES = [(lang, name) for lang in LANGUAGES for name, _ in toc_pages(lang)
@@ -77,27 +78,7 @@ def test_old_addresses_lead_to_the_same_page_in_its_book(page, site, old, new):
     assert page.problems.all() == []
 
 
-# Words of the text under ``selector`` that the browser broke across lines (a line may break at
-# spaces, hyphens, dashes, slashes, brackets and the middle dot).
-BROKEN_WORDS_JS = """(selector) => {
-        const broken = [];
-        for (const table of document.querySelectorAll(selector)) {
-            const walker = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
-            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                if (node.parentElement.closest('.math, mjx-container')) continue;
-                const re = /[^\\s\\-\u2010\u2013\u2014/()\u00b7]+/g;  // lines may break at -, dashes, /, brackets, ·
-                let m;
-                while ((m = re.exec(node.data)) !== null) {
-                    const range = document.createRange();
-                    range.setStart(node, m.index);
-                    range.setEnd(node, m.index + m[0].length);
-                    const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
-                    if (lines.size > 1) broken.push(m[0]);
-                }
-            }
-        }
-        return broken;
-    }"""
+
 
 
 
@@ -372,23 +353,6 @@ def test_math_in_markdown_outputs_is_rendered(page, site, language):
     text = table.inner_text()
     assert "$" not in text and "\\(" not in text, text[:200]
     assert page.problems.all() == []
-
-
-@pytest.mark.parametrize("language", ["ko", "en"])
-def test_tables_do_not_break_words(page, site, language):
-    """No word in a table is broken across lines: a wide table (chapter 10's summary, printed by code)
-    scrolls sideways instead (Korean text once came out one syllable per line in a column 2 em wide)."""
-    names = [page_path(lang, name) for lang, name in PAGES if lang == language and
-             BeautifulSoup((site / page_path(lang, name)).read_text(encoding="utf-8"), "html.parser")
-             .select_one("article.bd-article table td")]
-    if not names:
-        pytest.skip(f"no {language} page has a table")
-    for name in names:
-        open_page(page, name)
-        broken = page.evaluate(BROKEN_WORDS_JS, "article.bd-article table")
-        assert not broken, f"{name}: words broken across lines: {broken[:20]}"
-    assert page.problems.all() == []
-
 
 
 @pytest.mark.parametrize("name", ["ko/intro", "ko/chapters/ko/10_choosing", "ko/exercises/ko/ex01_collapse_layers",
