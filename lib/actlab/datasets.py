@@ -10,15 +10,17 @@ the same data on every machine (``numpy.random.default_rng``).
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from ._validate import check_int, check_real
-from .initializers import as_rng
+from .initializers import SeedLike, as_rng
 
 __all__ = ["xor", "two_moons", "circles", "spirals", "regression_1d", "DATASETS"]
 
 
-def xor():
+def xor() -> tuple[np.ndarray, np.ndarray]:
     """The four points of XOR: label 1 when exactly one input is 1. No line separates the classes."""
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     return X, np.array([0, 1, 1, 0])
@@ -31,7 +33,7 @@ def _noise(name, noise):
     return noise
 
 
-def two_moons(n=200, noise=0.1, seed=0):
+def two_moons(n: int = 200, noise: float = 0.1, seed: SeedLike = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles (class 0 on top, class 1 below, shifted), ``n`` points in all."""
     n = check_int("n", n, minimum=2)
     noise = _noise("noise", noise)
@@ -45,7 +47,8 @@ def two_moons(n=200, noise=0.1, seed=0):
     return X, np.repeat([0, 1], [n0, n - n0])
 
 
-def circles(n=200, noise=0.05, factor=0.5, seed=0):
+def circles(n: int = 200, noise: float = 0.05, factor: float = 0.5,
+            seed: SeedLike = 0) -> tuple[np.ndarray, np.ndarray]:
     """A small circle (class 1, radius ``factor``) inside a large one (class 0, radius 1)."""
     n = check_int("n", n, minimum=2)
     noise = _noise("noise", noise)
@@ -62,7 +65,8 @@ def circles(n=200, noise=0.05, factor=0.5, seed=0):
     return X, np.repeat([0, 1], [n0, n - n0])
 
 
-def spirals(n=300, classes=3, noise=0.2, seed=0):
+def spirals(n: int = 300, classes: int = 3, noise: float = 0.2,
+            seed: SeedLike = 0) -> tuple[np.ndarray, np.ndarray]:
     """``classes`` interleaved spiral arms (the CS231n toy problem), about ``n / classes`` points each."""
     n = check_int("n", n, minimum=2)
     classes = check_int("classes", classes, minimum=2)
@@ -78,7 +82,8 @@ def spirals(n=300, classes=3, noise=0.2, seed=0):
     return np.vstack(X), np.concatenate(y)
 
 
-def regression_1d(n=100, noise=0.0, fn="square", seed=0):
+def regression_1d(n: int = 100, noise: float = 0.0, fn: str | Callable[[np.ndarray], np.ndarray] = "square",
+                  seed: SeedLike = 0) -> tuple[np.ndarray, np.ndarray]:
     """Inputs evenly spaced on [-1, 1], targets ``fn(x)`` plus Gaussian noise; shapes (n, 1) and (n, 1).
 
     ``fn`` is ``"square"`` (x²), ``"abs"`` (|x|), ``"sin"`` (sin 3x) or a callable.

@@ -15,15 +15,23 @@ True
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Callable
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import as_float_array, check_real
-from .initializers import as_rng
+from .initializers import SeedLike, as_rng
+
+if TYPE_CHECKING:  # the network and the losses import more than a gradient check needs at import
+    from .layers import Layer
+    from .losses import Loss
+    from .network import Network
 
 __all__ = ["numerical_gradient", "relative_error", "check_network", "check_layer", "check_loss"]
 
 
-def numerical_gradient(f, x, eps=1e-6) -> np.ndarray:
+def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     """Central-difference gradient of the scalar function ``f()`` with respect to the array ``x``.
 
     ``x`` is perturbed **in place** one entry at a time (and restored), so ``f`` may read it from
@@ -45,7 +53,7 @@ def numerical_gradient(f, x, eps=1e-6) -> np.ndarray:
     return grad
 
 
-def relative_error(a, b) -> float:
+def relative_error(a: ArrayLike, b: ArrayLike) -> float:
     """:math:`\\lVert a - b\\rVert / (\\lVert a\\rVert + \\lVert b\\rVert)`, 0 when both are 0."""
     a, b = as_float_array(a, "a"), as_float_array(b, "b")
     if a.shape != b.shape:
@@ -54,7 +62,7 @@ def relative_error(a, b) -> float:
     return float(np.linalg.norm(a - b) / den) if den > 0 else 0.0
 
 
-def check_network(net, X, y, eps=1e-6) -> dict[str, float]:
+def check_network(net: Network, X: ArrayLike, y: ArrayLike, eps: float = 1e-6) -> dict[str, float]:
     """Relative error between backprop and central differences for every parameter of ``net``.
 
     Runs in training mode (BatchNorm uses the batch statistics) with the running statistics frozen.
@@ -72,7 +80,8 @@ def check_network(net, X, y, eps=1e-6) -> dict[str, float]:
                 for (name, p), g in zip(net.named_parameters(), grads)}
 
 
-def check_layer(layer, x, *, training=True, eps=1e-6, seed=0) -> dict[str, float]:
+def check_layer(layer: Layer, x: ArrayLike, *, training: bool = True, eps: float = 1e-6,
+                seed: SeedLike = 0) -> dict[str, float]:
     """Check one layer's ``backward`` against central differences, for its input and every parameter.
 
     The test loss is :math:`L = \\sum R \\odot \\text{layer}(x)` with a fixed random :math:`R`, so every
@@ -105,7 +114,7 @@ def check_layer(layer, x, *, training=True, eps=1e-6, seed=0) -> dict[str, float
             layer.batch_norm.frozen = False
 
 
-def check_loss(loss, output, target, eps=1e-6) -> float:
+def check_loss(loss: str | Loss, output: ArrayLike, target: ArrayLike, eps: float = 1e-6) -> float:
     """Relative error of a loss's gradient with respect to its ``output`` (a name from ``LOSSES`` or a Loss)."""
     from .losses import get_loss
 

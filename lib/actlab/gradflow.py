@@ -21,11 +21,13 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import as_float_array, check_int
-from .initializers import as_rng
+from .initializers import SeedLike, as_rng
 from .layers import get_activation
 from .network import MLP
 from .training import layer_norms
@@ -78,8 +80,9 @@ def _deep_net(depth, width, activation, init, seed, n, init_params, activation_p
     return net, X, y
 
 
-def gradient_flow(depth, width=64, activation="sigmoid", init=None, *, n=256, seed=0, init_params=None,
-                  activation_params=None, batch_norm=False) -> GradientFlow:
+def gradient_flow(depth: int, width: int = 64, activation: str = "sigmoid", init: str | None = None, *,
+                  n: int = 256, seed: SeedLike = 0, init_params: dict | None = None,
+                  activation_params: dict | None = None, batch_norm: bool = False) -> GradientFlow:
     """Per-layer gradient norms of a fresh ``depth``-hidden-layer MLP on standard normal data.
 
     The network is ``MLP([width] * (depth + 1) + [1], activation, loss="mse", init=init)``; inputs and
@@ -104,8 +107,9 @@ def gradient_flow(depth, width=64, activation="sigmoid", init=None, *, n=256, se
     )
 
 
-def activation_statistics(depth, width=64, activation="tanh", init=None, *, n=256, seed=0, init_params=None,
-                          activation_params=None) -> dict[str, np.ndarray]:
+def activation_statistics(depth: int, width: int = 64, activation: str = "tanh", init: str | None = None, *,
+                          n: int = 256, seed: SeedLike = 0, init_params: dict | None = None,
+                          activation_params: dict | None = None) -> dict[str, np.ndarray]:
     """Mean and standard deviation of pre-activations and outputs per hidden layer (forward pass only).
 
     Returns ``{"z_mean", "z_std", "a_mean", "a_std", "zero_fraction"}``, each of shape ``(depth,)``.
@@ -121,13 +125,15 @@ def activation_statistics(depth, width=64, activation="tanh", init=None, *, n=25
             "zero_fraction": np.array([np.mean(l.a == 0) for l in hidden])}
 
 
-def max_derivative(activation, activation_params=None, *, lo=-20.0, hi=20.0, points=400001) -> float:
+def max_derivative(activation: str, activation_params: dict | None = None, *, lo: float = -20.0,
+                   hi: float = 20.0, points: int = 400001) -> float:
     """:math:`\\max_x |f'(x)|` on a fine grid over [lo, hi] (the grid holds 0): 0.25 for sigmoid, 1 for tanh and ReLU."""
     entry, params = get_activation(activation, activation_params)
     return float(np.max(np.abs(entry.derivative(np.linspace(lo, hi, points), **params))))
 
 
-def derivative_bound(activation, depths, activation_params=None) -> np.ndarray:
+def derivative_bound(activation: str, depths: Iterable[int],
+                     activation_params: dict | None = None) -> np.ndarray:
     r"""The product bound :math:`(\max|f'|)^L` for each ``L`` in ``depths``, e.g. :math:`0.25^L` for sigmoid.
 
     >>> derivative_bound("sigmoid", [1, 2, 5])
@@ -155,8 +161,9 @@ class ChainGradients:
         return layer_norms(self.grad_W)
 
 
-def chain_gradients(x, weights, biases=None, activation="sigmoid", activation_params=None, *,
-                    grad_output=None) -> ChainGradients:
+def chain_gradients(x: ArrayLike, weights: Sequence[ArrayLike], biases: Sequence[ArrayLike] | None = None,
+                    activation: str = "sigmoid", activation_params: dict | None = None, *,
+                    grad_output: ArrayLike | None = None) -> ChainGradients:
     r"""Forward and backward through :math:`a_l = f(a_{l-1} W_l + b_l)` with loss :math:`L = \sum a_L`.
 
     ``grad_output`` replaces the upstream gradient :math:`\partial L/\partial a_L` (default: ones,

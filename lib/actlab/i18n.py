@@ -23,6 +23,8 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Mapping
 
+__all__ = ["LANGUAGES", "set_language", "get_language", "check_language", "Messages", "glossary", "term"]
+
 LANGUAGES = ("ko", "en")
 _active = "ko"
 
@@ -38,7 +40,7 @@ def get_language() -> str:
     return _active
 
 
-def check_language(lang) -> str:
+def check_language(lang: str) -> str:
     """``lang`` if it is one of :data:`LANGUAGES`, else a ValueError naming the argument."""
     if lang not in LANGUAGES:
         raise ValueError(f'lang must be one of {LANGUAGES}, got {lang!r}')

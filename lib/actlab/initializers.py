@@ -29,10 +29,14 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Callable
 
 import numpy as np
 
 from ._validate import check_int, check_real
+
+#: What every ``seed``/``rng`` argument accepts: an integer seed, or a generator used as it is.
+SeedLike = int | np.random.Generator
 
 __all__ = [
     "INITIALIZERS", "get_initializer", "initialize", "as_rng", "default_init_for",
@@ -41,7 +45,7 @@ __all__ = [
 ]
 
 
-def as_rng(seed, name: str = "seed") -> np.random.Generator:
+def as_rng(seed: SeedLike, name: str = "seed") -> np.random.Generator:
     """A ``numpy.random.Generator`` from an integer seed (or the generator itself, unchanged)."""
     if isinstance(seed, np.random.Generator):
         return seed
@@ -62,47 +66,54 @@ def _shape(fan_in, fan_out, size):
     return fan_in, fan_out, tuple(check_int("size", s) for s in size)
 
 
-def xavier_uniform(fan_in, fan_out, rng=0, *, size=None, gain=1.0):
+def xavier_uniform(fan_in: int, fan_out: int, rng: SeedLike = 0, *, size: int | tuple[int, ...] | None = None,
+                   gain: float = 1.0) -> np.ndarray:
     r"""Xavier/Glorot uniform: :math:`U(-a, a)`, :math:`a = \text{gain}\sqrt{6/(n_{in}+n_{out})}`."""
     fan_in, fan_out, size = _shape(fan_in, fan_out, size)
     limit = check_real("gain", gain, positive=True) * math.sqrt(6.0 / (fan_in + fan_out))
     return as_rng(rng, "rng").uniform(-limit, limit, size=size)
 
 
-def xavier_normal(fan_in, fan_out, rng=0, *, size=None, gain=1.0):
+def xavier_normal(fan_in: int, fan_out: int, rng: SeedLike = 0, *, size: int | tuple[int, ...] | None = None,
+                  gain: float = 1.0) -> np.ndarray:
     r"""Xavier/Glorot normal: :math:`N(0, \sigma^2)`, :math:`\sigma = \text{gain}\sqrt{2/(n_{in}+n_{out})}`."""
     fan_in, fan_out, size = _shape(fan_in, fan_out, size)
     std = check_real("gain", gain, positive=True) * math.sqrt(2.0 / (fan_in + fan_out))
     return as_rng(rng, "rng").normal(0.0, std, size=size)
 
 
-def he_normal(fan_in, fan_out, rng=0, *, size=None):
+def he_normal(fan_in: int, fan_out: int, rng: SeedLike = 0, *,
+              size: int | tuple[int, ...] | None = None) -> np.ndarray:
     r"""He/Kaiming normal: :math:`N(0, 2/n_{in})`, for ReLU layers."""
     fan_in, fan_out, size = _shape(fan_in, fan_out, size)
     return as_rng(rng, "rng").normal(0.0, math.sqrt(2.0 / fan_in), size=size)
 
 
-def he_uniform(fan_in, fan_out, rng=0, *, size=None):
+def he_uniform(fan_in: int, fan_out: int, rng: SeedLike = 0, *,
+               size: int | tuple[int, ...] | None = None) -> np.ndarray:
     r"""He/Kaiming uniform: :math:`U(-a, a)`, :math:`a = \sqrt{6/n_{in}}` (variance :math:`2/n_{in}`)."""
     fan_in, fan_out, size = _shape(fan_in, fan_out, size)
     limit = math.sqrt(6.0 / fan_in)
     return as_rng(rng, "rng").uniform(-limit, limit, size=size)
 
 
-def lecun_normal(fan_in, fan_out, rng=0, *, size=None):
+def lecun_normal(fan_in: int, fan_out: int, rng: SeedLike = 0, *,
+                 size: int | tuple[int, ...] | None = None) -> np.ndarray:
     r"""LeCun normal: :math:`N(0, 1/n_{in})`, the initialisation SELU's self-normalisation assumes."""
     fan_in, fan_out, size = _shape(fan_in, fan_out, size)
     return as_rng(rng, "rng").normal(0.0, math.sqrt(1.0 / fan_in), size=size)
 
 
-def lecun_uniform(fan_in, fan_out, rng=0, *, size=None):
+def lecun_uniform(fan_in: int, fan_out: int, rng: SeedLike = 0, *,
+                  size: int | tuple[int, ...] | None = None) -> np.ndarray:
     r"""LeCun uniform: :math:`U(-a, a)`, :math:`a = \sqrt{3/n_{in}}` (variance :math:`1/n_{in}`)."""
     fan_in, fan_out, size = _shape(fan_in, fan_out, size)
     limit = math.sqrt(3.0 / fan_in)
     return as_rng(rng, "rng").uniform(-limit, limit, size=size)
 
 
-def normal(fan_in, fan_out, rng=0, *, size=None, std=None):
+def normal(fan_in: int, fan_out: int, rng: SeedLike = 0, *, size: int | tuple[int, ...] | None = None,
+           std: float | None = None) -> np.ndarray:
     r"""Plain :math:`N(0, \text{std}^2)`, whatever the fan: with a large ``std`` gradients explode."""
     fan_in, fan_out, size = _shape(fan_in, fan_out, size)
     if std is None:
@@ -111,7 +122,8 @@ def normal(fan_in, fan_out, rng=0, *, size=None, std=None):
     return as_rng(rng, "rng").normal(0.0, std, size=size)
 
 
-def zeros(fan_in, fan_out, rng=0, *, size=None):
+def zeros(fan_in: int, fan_out: int, rng: SeedLike = 0, *,
+          size: int | tuple[int, ...] | None = None) -> np.ndarray:
     """All zeros: every unit of a layer then computes the same thing (the symmetry problem)."""
     fan_in, fan_out, size = _shape(fan_in, fan_out, size)
     return np.zeros(size)
@@ -131,7 +143,7 @@ _HE_ACTIVATIONS = {"relu", "relu6", "leaky_relu", "prelu", "elu", "celu", "gelu"
                    "mish", "hard_swish", "maxout"}
 
 
-def get_initializer(name, argument: str = "init"):
+def get_initializer(name: str, argument: str = "init") -> Callable[..., np.ndarray]:
     """The initialiser called ``name``; a clear ValueError lists the known names otherwise."""
     if not isinstance(name, str):
         raise TypeError(f"{argument} must be the name of an initialiser (a str), got {type(name).__name__} {name!r:.40}")
@@ -141,7 +153,8 @@ def get_initializer(name, argument: str = "init"):
         raise ValueError(f"{argument}={name!r} is not a known initialiser; choose one of {sorted(INITIALIZERS)}") from None
 
 
-def initialize(name, fan_in, fan_out, rng=0, *, size=None, **params):
+def initialize(name: str, fan_in: int, fan_out: int, rng: SeedLike = 0, *,
+               size: int | tuple[int, ...] | None = None, **params) -> np.ndarray:
     """``INITIALIZERS[name](fan_in, fan_out, rng, size=size, **params)`` with a clear error for bad names or params."""
     init = get_initializer(name)
     try:

@@ -23,12 +23,13 @@ from ._validate import as_float_array, check_int, check_real
 from .initializers import as_rng, default_init_for, initialize
 from .maxout import maxout, maxout_grad
 from . import registry
-from .registry import ACTIVATIONS
+from .registry import ACTIVATIONS, Activation
 
 __all__ = ["Layer", "Dense", "Maxout", "BatchNorm", "get_activation"]
 
 
-def get_activation(name, params=None, argument: str = "activation"):
+def get_activation(name: str, params: dict | None = None,
+                   argument: str = "activation") -> tuple[Activation, dict]:
     """The registry entry ``ACTIVATIONS[name]`` and its checked parameters, or a clear error."""
     entry = registry.get(name, argument)
     params = dict(params or {})

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import as_float_array, check_int
 from .activations import step
@@ -53,7 +54,7 @@ def _layers(layers) -> list[tuple[np.ndarray, np.ndarray]]:
     return checked
 
 
-def perceptron(x, w, b):
+def perceptron(x: ArrayLike, w: ArrayLike, b: ArrayLike) -> np.ndarray:
     r"""Rosenblatt's perceptron: :math:`\mathrm{step}(w \cdot x + b)`, 1 if the weighted sum is positive, else 0.
 
     ``x`` has shape ``(n,)`` or ``(..., n)`` (one example per row), ``w`` shape ``(n,)``, ``b`` a number.
@@ -71,7 +72,7 @@ def perceptron(x, w, b):
     return step(x @ w + b)
 
 
-def forward(x, layers: Sequence, activation: Callable | None = None):
+def forward(x: ArrayLike, layers: Sequence, activation: Callable | None = None) -> np.ndarray:
     r"""Run ``x`` through ``layers``; ``activation`` (if given) follows every layer but the last.
 
     With ``activation=None`` every layer is linear and the result equals the single layer
@@ -116,7 +117,8 @@ def _number(value: float, digits: int) -> str:
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def affine_formula(w, b, *, output: str = "ŷ", variable: str = "x", digits: int = 4) -> str:
+def affine_formula(w: ArrayLike, b: ArrayLike, *, output: str = "ŷ", variable: str = "x",
+                   digits: int = 4) -> str:
     """Write ``w·x + b`` out as text with a true minus sign, e.g. ``ŷ = 1.5·x₁ − 5·x₂ + 2.25``.
 
     ``w`` is a vector (one output) or a ``(1, n)`` matrix; ``b`` a number or a length-1 vector;
@@ -169,7 +171,8 @@ class LinearClassifier:
         return f"LinearClassifier(w={np.array2string(self.w, precision=4)}, b={self.b:.4g})"
 
 
-def best_linear_classifier(X, y, n_directions: int = 360) -> tuple[float, LinearClassifier]:
+def best_linear_classifier(X: ArrayLike, y: ArrayLike,
+                           n_directions: int = 360) -> tuple[float, LinearClassifier]:
     """The best accuracy a straight line reaches on 2-D points ``X`` with 0/1 labels ``y``.
 
     Sweeps ``n_directions`` unit normals ``w`` over the full circle; for each, every threshold

@@ -139,7 +139,7 @@ LOSSES = {
 }
 
 
-def get_loss(name) -> Loss:
+def get_loss(name: str) -> Loss:
     """``LOSSES[name]`` (a :class:`Loss` passes through), or an error naming ``loss`` and the choices."""
     if isinstance(name, Loss):
         return name

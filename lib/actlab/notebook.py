@@ -59,9 +59,8 @@ def _inline_svg(shell) -> None:
 def setup(lang: str = "ko") -> None:
     """Language, deterministic inline SVG figures, Hangul font and style, NumPy print options."""
     set_language(lang)
-    shell = _shell()
-    if shell is not None and hasattr(shell, "kernel"):
-        _inline_svg(shell)
+    if in_kernel():
+        _inline_svg(_shell())
     from .plotting import use_style
 
     use_style()

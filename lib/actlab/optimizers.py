@@ -21,7 +21,10 @@ array([0.])
 """
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import check_real
 
@@ -127,7 +130,7 @@ class Adam(Optimizer):
 OPTIMIZERS = {"sgd": SGD, "rmsprop": RMSProp, "adam": Adam}
 
 
-def make_optimizer(optimizer="sgd", lr=None, **params) -> Optimizer:
+def make_optimizer(optimizer: str = "sgd", lr: float | None = None, **params) -> Optimizer:
     """An optimiser from its name (``"sgd"``, ``"rmsprop"``, ``"adam"``) and settings; an instance passes through.
 
     >>> make_optimizer("sgd", lr=0.1, momentum=0.9)
@@ -147,12 +150,12 @@ def make_optimizer(optimizer="sgd", lr=None, **params) -> Optimizer:
         raise TypeError(f"optimizer_params {sorted(params)} do not fit optimizer={optimizer!r} ({err})") from None
 
 
-def global_norm(grads) -> float:
+def global_norm(grads: Sequence[ArrayLike]) -> float:
     r"""The norm of all gradients taken together: :math:`\sqrt{\sum_i \lVert g_i\rVert^2}`."""
     return float(np.sqrt(sum(float(np.sum(np.square(g))) for g in grads)))
 
 
-def clip_by_global_norm(grads, max_norm):
+def clip_by_global_norm(grads: Sequence[ArrayLike], max_norm: float) -> tuple[list[np.ndarray], float]:
     r"""Rescale ``grads`` so that their global norm is at most ``max_norm``; returns ``(clipped, norm_before)``.
 
     :math:`g_i \leftarrow g_i \cdot \min(1, \text{max\_norm} / \lVert g\rVert)`: every direction is kept.
@@ -167,7 +170,7 @@ def clip_by_global_norm(grads, max_norm):
     return [g * scale for g in grads], norm
 
 
-def clip_by_value(grads, limit):
+def clip_by_value(grads: Sequence[ArrayLike], limit: float) -> list[np.ndarray]:
     """Clip every gradient entry to ``[-limit, limit]``."""
     limit = check_real("limit", limit, positive=True)
     return [np.clip(g, -limit, limit) for g in grads]

@@ -25,16 +25,21 @@ in a separate label. The subset has no Hanja.
 """
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
+from typing import Callable, Sequence
 
 import matplotlib
 import numpy as np
 from matplotlib import font_manager
 from matplotlib import pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
-from .i18n import Messages, term
 from . import registry
+from .i18n import Messages, term
 from .registry import ACTIVATIONS
 
 __all__ = ["OKABE_ITO", "COLORS", "STYLE", "FONT_FILE", "HANGUL_FAMILY", "register_font", "use_style",
@@ -92,15 +97,10 @@ MESSAGES = Messages({
     "params": {"ko": "{name} ({params})", "en": "{name} ({params})"},
 })
 
-_registered = False
-
-
+@functools.cache  # once per process: addfont appends, a second call would list the face twice
 def register_font() -> None:
     """Add the bundled Hangul face to matplotlib's font manager (from this package, never the system)."""
-    global _registered
-    if not _registered:
-        font_manager.fontManager.addfont(str(FONT_FILE))
-        _registered = True
+    font_manager.fontManager.addfont(str(FONT_FILE))
 
 
 def use_style() -> None:
@@ -110,7 +110,8 @@ def use_style() -> None:
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, *, size: tuple[float, float] | None = None,
-               squeeze: bool = True, sharex: bool = False, sharey: bool = False, **kwargs):
+               squeeze: bool = True, sharex: bool = False, sharey: bool = False,
+               **kwargs) -> tuple[Figure, Axes | np.ndarray]:
     """A styled ``(fig, axes)`` like ``plt.subplots``; ``size`` defaults to 3.2 x 2.8 inches per panel.
 
     >>> fig, axes = new_figure(1, 2)      # doctest: +SKIP
@@ -137,8 +138,8 @@ def _greek(key: str) -> str:
     return {"alpha": "α", "beta": "β"}.get(key, key)
 
 
-def plot_activation(name: str, ax=None, params: dict | None = None, x=None, derivative: bool = True,
-                    *, overlay: bool = True, title: str | None = None):
+def plot_activation(name: str, ax: Axes | None = None, params: dict | None = None, x: ArrayLike | None = None,
+                    derivative: bool = True, *, overlay: bool = True, title: str | None = None) -> Figure:
     """Plot ``ACTIVATIONS[name]`` (and its derivative) on ``ax``; returns the figure.
 
     ``params`` override the entry's defaults (e.g. ``{"alpha": 0.1}``); ``x`` defaults to 401 points
@@ -186,8 +187,9 @@ def plot_activation(name: str, ax=None, params: dict | None = None, x=None, deri
     return fig
 
 
-def plot_activations(names, params: dict | None = None, ncols: int = 3, *, derivative: bool = True,
-                     x=None, size: tuple[float, float] | None = None):
+def plot_activations(names: Sequence[str], params: dict | None = None, ncols: int = 3, *,
+                     derivative: bool = True, x: ArrayLike | None = None,
+                     size: tuple[float, float] | None = None) -> Figure:
     """A grid of :func:`plot_activation` panels, one per name; ``params`` maps name -> its params.
 
     >>> fig = plot_activations(["sigmoid", "tanh", "relu", "gelu"], ncols=2)   # doctest: +SKIP
@@ -217,8 +219,9 @@ def plot_activations(names, params: dict | None = None, ncols: int = 3, *, deriv
     return fig
 
 
-def plot_decision_boundary(predict, X, y, ax=None, title: str | None = None, *, limits=None,
-                           resolution: int = 201):
+def plot_decision_boundary(predict: Callable[[np.ndarray], ArrayLike], X: ArrayLike, y: ArrayLike,
+                           ax: Axes | None = None, title: str | None = None, *,
+                           limits: tuple[float, float] | None = None, resolution: int = 201) -> Figure:
     """Shade ``predict(grid)`` (probability of class 1, or 0/1 labels) over the plane and draw the points.
 
     ``predict`` maps an ``(n, 2)`` array to ``n`` values in [0, 1]; the 0.5 contour is the decision
@@ -264,8 +267,8 @@ def plot_decision_boundary(predict, X, y, ax=None, title: str | None = None, *, 
     return fig
 
 
-def plot_curves(series: dict, xlabel: str, ylabel: str, logy: bool = False, ax=None, *, x=None,
-                title: str | None = None):
+def plot_curves(series: dict, xlabel: str, ylabel: str, logy: bool = False, ax: Axes | None = None, *,
+                x: ArrayLike | None = None, title: str | None = None) -> Figure:
     """One line per ``label -> values`` of ``series`` against the step (or ``x``); returns the figure.
 
     >>> fig = plot_curves({"sigmoid": [1.0, 0.5, 0.2], "relu": [1.0, 0.2, 0.05]}, "epoch", "loss", logy=True)   # doctest: +SKIP
@@ -295,7 +298,7 @@ def plot_curves(series: dict, xlabel: str, ylabel: str, logy: bool = False, ax=N
     return fig
 
 
-def figure_svg(fig) -> str:
+def figure_svg(fig: Figure) -> str:
     """``fig`` as the SVG text the notebooks store: text as paths, fixed ids, no date (byte-identical reruns)."""
     use_style()
     buf = io.StringIO()

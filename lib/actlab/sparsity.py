@@ -15,10 +15,16 @@ Arrays of layer outputs have shape ``(inputs, units)``: one row per input, one c
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import as_float_array, check_axis, check_real
-from .initializers import as_rng
+from .initializers import SeedLike, as_rng
+
+if TYPE_CHECKING:  # the network imports training, which imports this module
+    from .network import Network
 
 __all__ = ["zero_fraction", "dead_units", "dead_fraction", "layer_zero_fractions", "layer_dead_fractions",
            "dropout_mask", "dropout", "mask_agreement"]
@@ -31,7 +37,7 @@ def _outputs(a, name="a"):
     return a
 
 
-def zero_fraction(a, axis=None):
+def zero_fraction(a: ArrayLike, axis: int | None = None) -> float | np.ndarray:
     """The fraction of entries of ``a`` that are exactly 0: a float, or per row (``axis=1``) / column (``axis=0``).
 
     >>> zero_fraction(np.array([[0.0, 3.0], [0.0, 0.0]]), axis=0)
@@ -43,27 +49,27 @@ def zero_fraction(a, axis=None):
     return np.mean(a == 0, axis=check_axis("axis", axis, a.ndim))
 
 
-def dead_units(a) -> np.ndarray:
+def dead_units(a: ArrayLike) -> np.ndarray:
     """Boolean per unit (column): True when the unit outputs exactly 0 for every input (row) of ``a``."""
     return np.all(_outputs(a) == 0, axis=0)
 
 
-def dead_fraction(a) -> float:
+def dead_fraction(a: ArrayLike) -> float:
     """The fraction of units of ``a`` (shape ``(inputs, units)``) that are dead on these inputs."""
     return float(np.mean(dead_units(a)))
 
 
-def layer_zero_fractions(net, X) -> np.ndarray:
+def layer_zero_fractions(net: Network, X: ArrayLike) -> np.ndarray:
     """:func:`zero_fraction` of every weight layer of ``net`` on ``X`` (evaluation mode), shape (layers,)."""
     return np.array([zero_fraction(a) for _, a in net.layer_outputs(X)])
 
 
-def layer_dead_fractions(net, X) -> np.ndarray:
+def layer_dead_fractions(net: Network, X: ArrayLike) -> np.ndarray:
     """:func:`dead_fraction` of every weight layer of ``net`` on ``X`` (evaluation mode), shape (layers,)."""
     return np.array([dead_fraction(a) for _, a in net.layer_outputs(X)])
 
 
-def dropout_mask(shape, rate, seed=0) -> np.ndarray:
+def dropout_mask(shape: int | tuple[int, ...], rate: float, seed: SeedLike = 0) -> np.ndarray:
     """A boolean keep-mask: each entry is False (dropped) with probability ``rate``, independently.
 
     ``seed`` is an integer or a ``numpy.random.Generator`` (pass the same generator to get a new mask each call).
@@ -74,14 +80,14 @@ def dropout_mask(shape, rate, seed=0) -> np.ndarray:
     return as_rng(seed, "seed").random(shape) >= rate
 
 
-def dropout(a, rate, seed=0):
+def dropout(a: ArrayLike, rate: float, seed: SeedLike = 0) -> np.ndarray:
     r"""Inverted dropout: ``(a * mask / (1 - rate), mask)``; the division keeps the expected output unchanged."""
     a = as_float_array(a, "a")
     mask = dropout_mask(a.shape, rate, seed)
     return a * mask / (1.0 - rate), mask
 
 
-def mask_agreement(mask1, mask2) -> float:
+def mask_agreement(mask1: ArrayLike, mask2: ArrayLike) -> float:
     """The fraction of positions where two masks agree (both on or both off)."""
     m1, m2 = np.asarray(mask1, dtype=bool), np.asarray(mask2, dtype=bool)
     if m1.shape != m2.shape:

@@ -18,14 +18,19 @@ pre-activations and outputs, the fraction of dead units, and the gradient norms.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import as_float_array, check_int, check_real
 from .i18n import Messages, term
-from .initializers import as_rng
+from .initializers import SeedLike, as_rng
 from .optimizers import clip_by_global_norm, clip_by_value, global_norm, make_optimizer
 from .sparsity import dead_fraction, zero_fraction
+
+if TYPE_CHECKING:  # the network imports this module
+    from .network import Network
 
 __all__ = ["fit", "History", "Hook", "Recorder", "layer_norms", "LABELS"]
 
@@ -87,8 +92,10 @@ def _batches(n, batch_size, rng, shuffle):
     return [order[s:e] for s, e in zip(starts, ends)]
 
 
-def fit(net, X, y, *, epochs=100, lr=None, optimizer="sgd", batch_size=None, clip=None, clip_value=None,
-        hooks=(), seed=0, shuffle=True, **optimizer_params) -> History:
+def fit(net: Network, X: ArrayLike, y: ArrayLike, *, epochs: int = 100, lr: float | None = None,
+        optimizer: str = "sgd", batch_size: int | None = None, clip: float | None = None,
+        clip_value: float | None = None, hooks: Sequence[Hook] = (), seed: SeedLike = 0, shuffle: bool = True,
+        **optimizer_params) -> History:
     r"""Train ``net`` in place on ``(X, y)`` and return the :class:`History`.
 
     Parameters
@@ -163,7 +170,7 @@ def fit(net, X, y, *, epochs=100, lr=None, optimizer="sgd", batch_size=None, cli
     return history
 
 
-def layer_norms(arrays) -> np.ndarray:
+def layer_norms(arrays: Iterable[ArrayLike]) -> np.ndarray:
     """The Frobenius norm of each array."""
     return np.array([float(np.sqrt(np.sum(np.square(a)))) for a in arrays])
 

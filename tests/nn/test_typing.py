@@ -42,3 +42,27 @@ def test_activations_take_arraylike_and_return_ndarray(name):
 def test_parameters_have_the_types_jax_nn_gives_them(name, params):
     hints = typing.get_type_hints(getattr(actlab, name))
     assert {k: hints[k] for k in params} == params
+
+
+CORE = ["activations", "softmax", "maxout", "losses", "initializers", "sparsity", "datasets", "optimizers", "training",
+        "layers", "network", "gradflow", "gradcheck", "linear", "plotting", "notebook", "i18n", "registry", "tables"]
+
+
+def _core_functions():
+    import importlib
+
+    for module_name in CORE:
+        module = importlib.import_module(f"actlab.{module_name}")
+        for name in module.__all__:
+            if inspect.isfunction(getattr(module, name)):
+                yield f"{module_name}.{name}", getattr(module, name)
+
+
+@pytest.mark.parametrize("name, fn", list(_core_functions()), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_public_function_of_the_core_is_annotated(name, fn):
+    """Annotated, not necessarily resolvable here: a hint may name a class imported only for type
+    checkers (the network, where importing it would be circular)."""
+    sig = inspect.signature(fn)
+    params = [p for p in sig.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    assert [p.name for p in params if p.annotation is inspect.Parameter.empty] == [], name
+    assert sig.return_annotation is not inspect.Signature.empty, name
