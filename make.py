@@ -3,6 +3,8 @@
 
     python3 make.py book [--serve] [--port 8000]   build the website (and serve it on localhost)
     python3 make.py test [pytest args...]          install what the tests need, then run every test
+                                                   (or what the pytest arguments select: -x, -m "not slow"...)
+    python3 make.py lab [jupyter lab args...]      open the notebooks in JupyterLab (widgets included)
     python3 make.py notebooks [paths...]           re-execute notebooks and store their outputs
     python3 make.py bench                          the speed and memory benchmarks (numbers for README)
 
@@ -65,22 +67,32 @@ def base_python() -> tuple[str, str]:
     return sys.executable, here
 
 
+def requirements_digest(requirements: str, version: str) -> str:
+    files = [ROOT / requirements, ROOT / "requirements.txt", ROOT / "pyproject.toml"]
+    return hashlib.sha256(b"".join(f.read_bytes() for f in files) + version.encode()).hexdigest()
+
+
+def installed(requirements: str, version: str) -> bool:
+    """Whether .venv holds ``requirements`` as they are now (a stamp records the files' digest)."""
+    stamp = VENV / f".installed-{Path(requirements).stem}"
+    return PY.exists() and stamp.exists() and stamp.read_text() == requirements_digest(requirements, version)
+
+
 def ensure_venv(requirements: str) -> None:
     """Create .venv and install ``requirements`` into it unless the same files are installed already."""
     if sys.version_info < (3, 11):
         sys.exit(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}); run make.py with python3.11+")
     python, version = base_python()
-    files = [ROOT / requirements, ROOT / "requirements.txt", ROOT / "pyproject.toml"]
-    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files) + version.encode()).hexdigest()
-    stamp = VENV / f".installed-{Path(requirements).stem}"
-    if stamp.exists() and stamp.read_text() == digest and PY.exists():
+    if installed(requirements, version):
         return
+    if requirements == "requirements.txt" and installed("requirements-test.txt", version):
+        return  # the test requirements include requirements.txt
     if not PY.exists() or python_version(PY) != version:
         say(f"creating {VENV.name} with Python {version} ({python})")
         shutil.rmtree(VENV, ignore_errors=True)
         subprocess.run([python, "-m", "venv", str(VENV)], check=True)
     run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", ROOT / requirements)
-    stamp.write_text(digest)
+    (VENV / f".installed-{Path(requirements).stem}").write_text(requirements_digest(requirements, version))
 
 
 def venv_env() -> dict:
@@ -117,16 +129,64 @@ def ensure_browser() -> None:
             "tests will be reported as SKIPPED. Install it with: sudo apt-get install chromium fonts-nanum")
 
 
+def selected(pytest_args: list[str], folder: Path) -> bool:
+    """Whether ``pytest_args`` may run tests in ``folder``: yes unless they name test paths, none of
+    them in it or around it (``-m``/``-k`` are not looked at: running too much is only slower)."""
+    paths = [Path(a.split("::")[0]).resolve() for a in pytest_args
+             if not a.startswith("-") and Path(a.split("::")[0]).exists()]
+    return not paths or any(p.is_relative_to(folder) or folder.is_relative_to(p) for p in paths)
+
+
+def start_colab_env() -> subprocess.Popen | None:
+    """Build (or check) the Colab tests' environment in the background while the book builds; the
+    tests wait for it (tests/colab/colab_env.py)."""
+    if os.name != "posix":
+        return None
+    log = VENV / "colab-env.log"
+    say(f"building the Colab tests' environment in the background (log: {log.relative_to(ROOT)})")
+    with open(log, "w") as out:
+        return subprocess.Popen([sys.executable, ROOT / "tests" / "colab" / "colab_env.py"], stdout=out,
+                                stderr=subprocess.STDOUT, cwd=ROOT)
+
+
 def cmd_test(args) -> None:
     ensure_venv("requirements-test.txt")
+    colab = start_colab_env() if selected(args.pytest_args, ROOT / "tests" / "colab") else None
     ensure_browser()
     env = venv_env()
     if os.environ.get("CI"):
         env["HYPOTHESIS_PROFILE"] = "ci"
-    run(PY, ROOT / "tools" / "build_book.py", env=env, cwd=ROOT)
-    pytest = [PY, "-m", "pytest", "-n", str(min(2, os.cpu_count() or 1)), "--dist", "loadfile", *args.pytest_args]
-    code = run(*pytest, env=env, cwd=ROOT, check=False)
+    if selected(args.pytest_args, ROOT / "tests" / "site"):
+        run(PY, ROOT / "tools" / "build_book.py", env=env, cwd=ROOT)
+    # loadgroup: one worker per test file or notebook, the Colab tests spread item by item, in the
+    # order conftest.py gives (longest first); the options after these override them
+    pytest = [PY, "-m", "pytest", "-n", str(min(2, os.cpu_count() or 1)), "--dist", "loadgroup",
+              "--no-loadscope-reorder", *args.pytest_args]
+    try:
+        code = run(*pytest, env=env, cwd=ROOT, check=False)
+    finally:
+        if colab is not None and colab.poll() is None:
+            colab.terminate()  # the tests never waited for it (none of them ran)
+            colab.wait()
     sys.exit(code)
+
+
+def cmd_lab(args) -> None:
+    """JupyterLab (with ipywidgets' extension) in .venv, on this folder, on the loopback interface."""
+    ensure_venv("requirements.txt")
+    env = venv_env()
+    env.pop("MPLBACKEND")  # kernels draw inline
+    cmd = [str(PY), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", "--ServerApp.ip=127.0.0.1"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--ServerApp.allow_root=True")  # containers and CI run as root; Jupyter refuses root otherwise
+    cmd += args.lab_args
+    say(" ".join(cmd) + "   (Ctrl-C stops)")
+    if os.name == "posix":
+        os.execve(cmd[0], cmd, env)  # JupyterLab in this process: Ctrl-C and signals reach it directly
+    try:
+        run(*cmd, env=env, cwd=ROOT)
+    except KeyboardInterrupt:
+        pass
 
 
 def cmd_notebooks(args) -> None:
@@ -140,22 +200,36 @@ def cmd_bench(args) -> None:
         run(PY, script, env=venv_env(), cwd=ROOT)
 
 
-def main() -> None:
+def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     book = sub.add_parser("book", help="build the website into _build/html")
     book.add_argument("--serve", action="store_true", help="then serve it on http://127.0.0.1:PORT/")
     book.add_argument("--port", type=int, default=8000)
     book.set_defaults(func=cmd_book)
-    test = sub.add_parser("test", help="run every test (installs what they need)")
-    test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
+    test = sub.add_parser("test", help="run every test (installs what they need); the rest goes to pytest")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest (-x, -m 'not slow', paths...)")
     test.set_defaults(func=cmd_test)
+    lab = sub.add_parser("lab", help="open the notebooks in JupyterLab; the rest goes to jupyter lab")
+    lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="passed on to jupyter lab (--no-browser, --port 8889...)")
+    lab.set_defaults(func=cmd_lab)
     nbs = sub.add_parser("notebooks", help="re-execute notebooks and store their outputs")
     nbs.add_argument("paths", nargs="*", help="notebooks or folders (default: all)")
     nbs.set_defaults(func=cmd_notebooks)
     bench = sub.add_parser("bench", help="run the benchmarks")
     bench.set_defaults(func=cmd_bench)
-    args = parser.parse_args()
+    if argv[:1] in (["test"], ["lab"]):
+        # everything after the command belongs to pytest or JupyterLab, options included (argparse's
+        # REMAINDER would reject a leading option such as -x)
+        args = parser.parse_args(argv[:1])
+        setattr(args, f"{'pytest' if argv[0] == 'test' else 'lab'}_args", argv[1:])
+    else:
+        args = parser.parse_args(argv)
+    return args
+
+
+def main() -> None:
+    args = parse_args(sys.argv[1:])
     try:
         args.func(args)
     except subprocess.CalledProcessError as err:
