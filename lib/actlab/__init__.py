@@ -8,6 +8,10 @@
 
 Submodules are imported when needed (``from actlab import network, plotting``), so importing the
 package stays cheap: the grader and the activations never load matplotlib.
+
+``actlab`` itself is the core a student can read: activations and their registry, softmax, Maxout,
+layers, the teaching network and its training, plotting, messages. What serves one chapter only
+lives in :mod:`actlab.chapters` (one module per chapter notebook); the grader in :mod:`actlab.grade`.
 """
 from .activations import *  # noqa: F401,F403  (every elementwise function by name)
 from .activations import __all__ as _activation_names
@@ -34,7 +38,7 @@ __all__ = [
 # Heavier submodules load on first use, so `import actlab` stays cheap (PEP 562).
 _LAZY_SUBMODULES = {
     "notebook", "plotting", "layers", "losses", "optimizers", "initializers", "network", "training",
-    "datasets", "gradcheck", "sparsity", "gradflow", "linear", "chapters", "exercises", "grade",
+    "datasets", "gradcheck", "sparsity", "gradflow", "linear", "tables", "chapters", "exercises", "grade",
     "blocks", "precision",
 }
 
