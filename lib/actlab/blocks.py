@@ -176,8 +176,9 @@ def gated_hidden_width(d_model, expansion=4, multiple_of=1):
     r"""The hidden width of a gated feed-forward block with the parameters of a plain ``expansion * d`` block.
 
     A plain block has :math:`2 \cdot d \cdot 4d = 8d^2` weights; a gated one :math:`3 d h`
-    (two input maps and one output map), equal when :math:`h = \tfrac23 \cdot 4d`. Rounded up to a
-    multiple of ``multiple_of`` (LLaMA uses 256, so its count is slightly larger).
+    (two input maps and one output map), equal when :math:`h = \tfrac23 \cdot 4d`. The width is
+    :math:`\lfloor \tfrac23 \cdot \text{expansion} \cdot d \rfloor`, then rounded up to a multiple of
+    ``multiple_of`` (with 256 at :math:`d = 4096` this gives 11008, a slightly larger count).
 
     >>> gated_hidden_width(768), gated_hidden_width(4096, multiple_of=256)
     (2048, 11008)
@@ -185,7 +186,7 @@ def gated_hidden_width(d_model, expansion=4, multiple_of=1):
     d_model = check_int("d_model", d_model)
     expansion = check_int("expansion", expansion)
     multiple_of = check_int("multiple_of", multiple_of)
-    hidden = int(round(2 * expansion * d_model / 3))
+    hidden = (2 * expansion * d_model) // 3  # exact integer floor
     return multiple_of * -(-hidden // multiple_of)
 
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import registry
 from ._validate import as_float_array, check_int, check_real
 from .initializers import as_rng, default_init_for, initialize
 from .maxout import maxout, maxout_grad
-from . import registry
-from .registry import ACTIVATIONS, Activation
+from .registry import Activation
 
 __all__ = ["Layer", "Dense", "Maxout", "BatchNorm", "get_activation"]
 

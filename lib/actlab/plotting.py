@@ -40,7 +40,6 @@ from numpy.typing import ArrayLike
 
 from . import registry
 from .i18n import Messages, term
-from .registry import ACTIVATIONS
 
 __all__ = ["OKABE_ITO", "COLORS", "STYLE", "FONT_FILE", "HANGUL_FAMILY", "register_font", "use_style",
            "new_figure", "plot_activation", "plot_activations", "plot_decision_boundary", "plot_curves",

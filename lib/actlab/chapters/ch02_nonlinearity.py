@@ -6,6 +6,9 @@ r"""XOR with and without a nonlinearity (chapter 2): train the small network, co
 * :func:`xor_explorer` -- the ipywidgets explorer: hidden units (slider) and activation (menu).
 * :func:`train_grid`, :func:`accuracy_table`, :func:`xor_twin` -- one network per (activation, hidden
   units), their accuracies as text and their decision boundaries: the explorer's static twin.
+* :func:`plot_single_units` -- networks with one hidden unit: the activation curve with the four points
+  placed at their pre-activation z (a non-monotone unit puts both class-0 points in its dip).
+* :func:`plot_fits` -- a target curve and its approximations by networks of several widths.
 
 >>> net, history = train_xor(hidden=4, activation="tanh", seed=0)
 >>> history.accuracy[-1]
@@ -24,13 +27,13 @@ import numpy as np
 
 from .._validate import check_int
 from ..datasets import xor as xor_data
-from ..i18n import Messages
+from ..i18n import Messages, get_language
 from ..network import MLP, accuracy as _accuracy
 from .. import registry
 from ..tables import display_width, pad
 
 __all__ = ["XOR_X", "XOR_Y", "train_xor", "accuracy", "plot_xor_comparison", "train_grid",
-           "accuracy_table", "xor_twin", "xor_explorer",
+           "accuracy_table", "xor_twin", "xor_explorer", "plot_single_units", "plot_fits",
            "EXPLORER_ACTIVATIONS", "EXPLORER_HIDDEN"]
 
 XOR_X, XOR_Y = xor_data()
@@ -50,6 +53,10 @@ MESSAGES = Messages({
     "hidden": {"ko": "은닉 유닛", "en": "hidden units"},
     "activation": {"ko": "활성화 함수", "en": "activation"},
     "cell": {"ko": "{activation}, 은닉 {hidden}개", "en": "{activation}, {hidden} hidden"},
+    "class": {"ko": "클래스 {k}", "en": "class {k}"},
+    "z": {"ko": "은닉 유닛의 가중합 z", "en": "the hidden unit's weighted sum z"},
+    "target": {"ko": "목표 함수", "en": "target"},
+    "units": {"ko": "은닉 유닛 {n}개", "en": "{n} hidden units"},
 })
 
 
@@ -190,3 +197,40 @@ def xor_twin(results):
             if c:
                 ax.set_ylabel("")
     return fig
+
+
+def plot_single_units(nets: dict):
+    """One panel per ``activation -> network with one hidden unit``: the curve a(z), and the four XOR
+    points drawn at (z, a(z)), z being the unit's weighted sum for that point, marked by class.
+
+    The output layer reads a(z) alone, so the class-1 points must be separable from the class-0 points
+    by a threshold on a(z): a monotone a keeps the order of the z, a non-monotone one need not."""
+    from .. import plotting
+
+    fig, axes = plotting.new_figure(ncols=len(nets), size=(3.0 * len(nets), 3.0), squeeze=False)
+    markers, colors = ["o", "s"], [plotting.OKABE_ITO["blue"], plotting.OKABE_ITO["vermillion"]]
+    for ax, (name, net) in zip(axes[0], nets.items()):
+        unit = net.weight_layers[0]
+        z = (XOR_X @ unit.params["W"] + unit.params["b"])[:, 0]
+        fn = registry.get(name).fn
+        lo, hi = min(z.min(), -3.0) - 0.5, max(z.max(), 3.0) + 0.5
+        zs = np.linspace(lo, hi, 201)
+        ax.plot(zs, fn(zs), color="0.3", linewidth=1.2)
+        for k in (0, 1):
+            ax.scatter(z[XOR_Y == k], fn(z[XOR_Y == k]), marker=markers[k], color=colors[k], edgecolors="black",
+                       linewidths=0.8, s=55, zorder=3, label=MESSAGES("class", k=k))
+        entry = registry.get(name)
+        ax.set_title(f"{entry.name_ko if get_language() == 'ko' else entry.name_en}\n"
+                     f"{MESSAGES('accuracy', acc=accuracy(net))}")
+        ax.set_xlabel(MESSAGES("z"))
+    axes[0][0].legend(loc="upper left")
+    return fig
+
+
+def plot_fits(x, target, fits: dict):
+    """The ``target`` curve over ``x`` and one curve per ``width -> fitted values``, labelled in the active language."""
+    from .. import plotting
+
+    curves = {MESSAGES("target"): np.asarray(target)}
+    curves.update({MESSAGES("units", n=n): np.asarray(fit) for n, fit in fits.items()})
+    return plotting.plot_curves(curves, "x", "f(x)", x=x)

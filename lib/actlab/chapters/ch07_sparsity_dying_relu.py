@@ -8,8 +8,8 @@ of plain SGD in mini-batches of 32 (:data:`SIZES`, :data:`EPOCHS`, :data:`BATCH_
   :class:`~actlab.training.Recorder` (dead fraction, loss) and a :class:`UnitRecorder` (which units
   have a weighted sum :math:`z \le 0` for every input); runs are cached, so the explorer, its static
   twin and the chapter's cells share them.
-* :func:`negative_units`, :func:`active_units`, :func:`thin_forward`, :func:`activation_patterns` -- the
-  thinner network each input uses; :func:`unit_gradient_norms` -- what a dead unit still learns (nothing).
+* :func:`negative_units`, :func:`active_units` -- which units are off for every input, which are on for one
+  input (the chapter's cells build the thinner network, count patterns and measure gradients from these).
 * :func:`plot_zero_histograms`, :func:`plot_active_units`, :func:`plot_masks` / :func:`plot_relu_dropout`,
   :func:`plot_runs` -- figures.
 * :func:`dying_explorer` (learning rate and initial bias in; dead fraction and loss out) and
@@ -39,7 +39,7 @@ from ..registry import ACTIVATIONS
 from ..training import LABELS, Hook, Recorder
 
 __all__ = ["X_MOONS", "Y_MOONS", "SIZES", "EPOCHS", "BATCH_SIZE", "Run", "UnitRecorder", "train",
-           "negative_units", "active_units", "thin_forward", "unit_gradient_norms", "activation_patterns",
+           "negative_units", "active_units",
            "plot_zero_histograms", "plot_active_units", "plot_masks", "plot_relu_dropout", "plot_runs",
            "draw_dying", "dying_explorer", "dying_twin",
            "MESSAGES", "EXPLORER_LR", "EXPLORER_BIAS"]
@@ -95,26 +95,39 @@ def negative_units(z) -> np.ndarray:
 
 
 class UnitRecorder(Hook):
-    """Before training and after every epoch: for every hidden layer, which units are :func:`negative_units`.
+    """Before training and after every epoch: for every hidden layer, which units are :func:`negative_units`,
+    and how many of the units negative at the previous record had their weights or bias changed since.
 
-    ``masks[layer]`` is a boolean array of shape ``(records, units)``.
+    ``masks[layer]`` is a boolean array of shape ``(records, units)``; ``moved[layer]`` a list with one
+    count per epoch. With plain SGD on fixed data a dead ReLU unit gets a gradient of exactly 0, so its
+    count is 0; an optimizer with memory (momentum, Adam) keeps moving it.
     """
 
     def __init__(self):
         self.masks: list[np.ndarray] | list[list] = []
+        self.moved: list[list[int]] = []
         self._X = None
+        self._params = []
 
     def on_train_begin(self, net, X, y):
         self._X = X
         self.masks = [[] for _ in net.weight_layers[:-1]]
-        self._record(net)
+        self.moved = [[] for _ in net.weight_layers[:-1]]
+        self._record(net, first=True)
 
     def on_epoch_end(self, net, epoch, history):
         self._record(net)
 
-    def _record(self, net):
-        for rows, (z, _) in zip(self.masks, net.layer_outputs(self._X)[:-1]):
-            rows.append(negative_units(z))
+    def _record(self, net, first=False):
+        hidden = net.weight_layers[:-1]
+        for k, (layer, (z, _)) in enumerate(zip(hidden, net.layer_outputs(self._X)[:-1])):
+            W, b = layer.params["W"], layer.params["b"]
+            if not first:
+                W0, b0 = self._params[k]
+                changed = np.any(W != W0, axis=0) | (b != b0)
+                self.moved[k].append(int(np.sum(changed & self.masks[k][-1])))
+            self.masks[k].append(negative_units(z))
+        self._params = [(layer.params["W"].copy(), layer.params["b"].copy()) for layer in hidden]
 
     def fraction(self) -> np.ndarray:
         """Fraction of negative-everywhere units, shape ``(records, hidden layers)``."""
@@ -163,8 +176,10 @@ class Run:
 
 
 def train(activation: str = "relu", lr: float = 0.5, bias: float = 0.0, *, epochs: int = EPOCHS,
-          seed: int = 0) -> Run:
+          seed: int = 0, optimizer: str = "sgd", momentum: float = 0.0) -> Run:
     """Train ``MLP(SIZES, activation, bias=bias, seed=seed)`` on the two moons; returns the (cached) :class:`Run`.
+
+    ``optimizer`` is ``"sgd"`` (plain, the chapter's default; ``momentum`` adds heavy-ball momentum) or ``"adam"``.
 
     >>> run = train("relu", lr=0.5)
     >>> run.history.accuracy[-1]
@@ -174,15 +189,21 @@ def train(activation: str = "relu", lr: float = 0.5, bias: float = 0.0, *, epoch
     lr = check_real("lr", lr, positive=True)
     bias = check_real("bias", bias)
     epochs = check_int("epochs", epochs)
-    return _train(activation, lr, bias, epochs, seed)
+    if optimizer not in ("sgd", "adam"):
+        raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
+    momentum = check_real("momentum", momentum)
+    if momentum and optimizer != "sgd":
+        raise ValueError("momentum goes with optimizer='sgd' only (Adam keeps its own averages)")
+    return _train(activation, lr, bias, epochs, seed, optimizer, momentum)
 
 
 @functools.lru_cache(maxsize=256)  # the explorer's every slider position is a run: keep the recent ones
-def _train(activation, lr, bias, epochs, seed):
+def _train(activation, lr, bias, epochs, seed, optimizer="sgd", momentum=0.0):
     net = MLP(list(SIZES), activation, bias=bias, seed=seed)
     recorder, units = Recorder(), UnitRecorder()
+    extra = {"momentum": momentum} if momentum else {}
     history = net.fit(X_MOONS, Y_MOONS, epochs=epochs, lr=lr, batch_size=BATCH_SIZE, seed=seed,
-                      hooks=[recorder, units])
+                      hooks=[recorder, units], optimizer=optimizer, **extra)
     return Run(activation, lr, bias, net, history, recorder, units)
 
 
@@ -196,60 +217,10 @@ def _one_input(x):
     return x
 
 
-def _relu_net(net):
-    hidden = net.weight_layers[:-1]
-    if not hidden or any(getattr(layer, "activation", None) is None or layer.activation.name != "relu"
-                         or getattr(layer, "batch_norm", None) is not None for layer in hidden):
-        raise ValueError("net must be an MLP whose hidden layers are Dense ReLU layers without batch_norm")
-    return hidden
-
-
 def active_units(net, x) -> list[np.ndarray]:
     """For one input ``x``: per hidden layer, a boolean array of the units whose output is not 0."""
     x = _one_input(x)
     return [a[0] != 0 for _, a in net.layer_outputs(x)[:-1]]
-
-
-def thin_forward(net, x):
-    """The output for one input computed by the thinner network: only the units that are on for ``x``,
-    and no activation function at all (ReLU passes a positive weighted sum through unchanged).
-
-    Returns ``(output, masks)``; ``output`` equals ``net.forward(x)`` up to rounding.
-
-    >>> net = train("relu", lr=0.5).net
-    >>> out, masks = thin_forward(net, X_MOONS[0])
-    >>> bool(np.allclose(out, net.forward(X_MOONS[:1])[0]))
-    True
-    """
-    hidden = _relu_net(net)
-    x = _one_input(x)
-    masks = active_units(net, x)
-    h, keep = x[0], np.ones(x.shape[1], dtype=bool)
-    for layer, on in zip(hidden, masks):
-        W, b = layer.params["W"], layer.params["b"]
-        h = h @ W[np.ix_(keep, on)] + b[on]   # a smaller linear layer; every value is positive
-        keep = on
-    out_layer = net.weight_layers[-1]
-    return h @ out_layer.params["W"][keep] + out_layer.params["b"], masks
-
-
-def unit_gradient_norms(net, X=X_MOONS, y=Y_MOONS) -> list[np.ndarray]:
-    r"""Per hidden layer, the norm of each unit's gradient (its column of :math:`\partial L/\partial W` and its
-    bias) on ``(X, y)``: exactly 0 for a dead ReLU unit, small but not 0 for a negative Leaky ReLU unit."""
-    net.loss_and_grads(as_float_array(X, "X"), y)
-    return [np.sqrt(np.sum(layer.grads["W"] ** 2, axis=0) + layer.grads["b"] ** 2)
-            for layer in net.weight_layers[:-1]]
-
-
-def activation_patterns(net, X, layer: int = 0) -> int:
-    """How many different on/off patterns hidden layer ``layer`` (0-based) shows over the inputs ``X``:
-    the number of different thinner networks these inputs use in that layer."""
-    X = as_float_array(X, "X")
-    outputs = net.layer_outputs(X)[:-1]
-    layer = check_int("layer", layer, minimum=0)
-    if layer >= len(outputs):
-        raise ValueError(f"layer must be below {len(outputs)} (the number of hidden layers), got {layer}")
-    return len(np.unique(outputs[layer][1] != 0, axis=0))
 
 
 # ---- figures ---------------------------------------------------------------------------------------

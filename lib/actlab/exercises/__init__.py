@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import contextlib
 import types
+
+import numpy as np
 from typing import Callable, Iterable, Mapping
 
 from ..i18n import LANGUAGES, Messages, get_language
-from . import ex01, ex02, ex03, ex04, ex05, ex06, ex07
+from . import ex01, ex02, ex03, ex04, ex05, ex06, ex07, ex08, ex09
 from .cases import Case, Verdict
 
 __all__ = ["EXERCISES", "check", "evaluate", "get", "all_cases", "Case", "Verdict",
@@ -30,7 +32,7 @@ __all__ = ["EXERCISES", "check", "evaluate", "get", "all_cases", "Case", "Verdic
 
 #: exercise id -> module with FUNCTIONS, TITLE, SLUG, public_cases(), hidden_cases(rng)
 EXERCISES: dict[str, types.ModuleType] = {m.__name__.rsplit(".", 1)[1]: m
-                                          for m in (ex01, ex02, ex03, ex04, ex05, ex06, ex07)}
+                                          for m in (ex01, ex02, ex03, ex04, ex05, ex06, ex07, ex08, ex09)}
 
 #: The one list of modules a graded function must not use (the exercises ask for NumPy): the
 #: check cell warns about them, the grader's static screen scores such a function 0, and the
@@ -65,7 +67,7 @@ def get(exercise_id: str) -> types.ModuleType:
         raise ValueError(f"exercise_id must be one of {sorted(EXERCISES)}, got {exercise_id!r}") from None
 
 
-def all_cases(exercise_id: str, rng) -> list[Case]:
+def all_cases(exercise_id: str, rng: np.random.Generator) -> list[Case]:
     """Public then hidden cases of an exercise: what the grader scores."""
     module = get(exercise_id)
     return [*module.public_cases(), *module.hidden_cases(rng)]
@@ -86,7 +88,7 @@ def _namespace(exercise_id: str, namespace, functions_given: tuple, named: dict)
     return ns
 
 
-def evaluate(exercise_id: str, namespace=None, *functions_given: Callable,
+def evaluate(exercise_id: str, namespace: Mapping | Callable | None = None, *functions_given: Callable,
              functions: Iterable[str] | None = None, **named) -> list[tuple[Case, Verdict]]:
     """Run the public cases of ``exercise_id`` in this process: a list of (case, verdict)."""
     module = get(exercise_id)
@@ -99,7 +101,7 @@ def evaluate(exercise_id: str, namespace=None, *functions_given: Callable,
     return [(case, case.run(ns.get(case.function))) for case in module.public_cases() if case.function in wanted]
 
 
-def check(exercise_id: str, namespace=None, *functions_given: Callable,
+def check(exercise_id: str, namespace: Mapping | Callable | None = None, *functions_given: Callable,
           functions: Iterable[str] | None = None, lang: str | None = None, **named) -> None:
     """Run the public cases and print feedback in the active language (or ``lang``).
 
@@ -131,7 +133,7 @@ def check(exercise_id: str, namespace=None, *functions_given: Callable,
     print("\n".join(lines))
 
 
-def forbidden_references(fn, _seen=None) -> list[str]:
+def forbidden_references(fn: Callable, _seen: set | None = None) -> list[str]:
     """Names a function's code uses that come from :data:`FORBIDDEN_MODULES` (helpers followed).
 
     A hint for the student in the check cell; the grader enforces the rule on its own.

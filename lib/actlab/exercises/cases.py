@@ -109,7 +109,7 @@ def _both(key: str, **fields) -> dict:
     return {lang: MESSAGES(key, lang=lang, **fields) for lang in LANGUAGES}
 
 
-def format_value(value, limit: int = 12) -> str:
+def format_value(value: Any, limit: int = 12) -> str:
     """A short, readable rendering of an argument or result: values, then shape and dtype."""
     if isinstance(value, (bool, np.bool_)):
         return repr(bool(value))
@@ -140,7 +140,7 @@ def _scalar(v) -> str:
     return format_value(np.asarray(v)[()].item() if np.asarray(v).dtype.kind in "fiub" else v)
 
 
-def call_with_errstate(fn: Callable, args: tuple, errstate: dict | None = None):
+def call_with_errstate(fn: Callable, args: tuple, errstate: dict | None = None) -> Any:
     """Call ``fn(*args)`` on private copies of ``args`` with NumPy's error state set.
 
     Copies, because a function that writes into its input must not change the next case.

@@ -492,7 +492,7 @@ def _feedback_text(g: Graded) -> str:
 
 # -- the batch -----------------------------------------------------------------------------
 
-def collect(paths: Iterable, id_from: str = "stem") -> dict[str, str]:
+def collect(paths: Iterable[str | os.PathLike], id_from: str = "stem") -> dict[str, str]:
     """``{student id: path}``: files as given, directories searched for *.ipynb (checkpoints skipped).
 
     A path that does not exist is a mistake in the command (:class:`UsageError`), not a student.
@@ -599,7 +599,7 @@ class Journal:
                 os.fsync(fh.fileno())
 
 
-def manifest_path(out: Path) -> Path:
+def manifest_path(out: str | os.PathLike) -> Path:
     """Where the description of a grades CSV goes: ``OUT.manifest.json`` beside it."""
     out = Path(out)
     return out.with_name(out.name + ".manifest.json")
@@ -613,9 +613,10 @@ def _check_out(out: Path, feedback_dir: Path) -> None:
         raise UsageError(f"the feedback folder {feedback_dir} is a file")
 
 
-def grade_batch(exercise: str | ModuleType | Exercise, paths: Iterable, out, *, workers: int | None = None,
+def grade_batch(exercise: str | ModuleType | Exercise, paths: Iterable[str | os.PathLike], out: str | os.PathLike, *,
+                workers: int | None = None,
                 seed: int = DEFAULT_SEED, settings: Settings | None = None, shard: tuple[int, int] | None = None,
-                feedback_dir=None, id_from: str = "stem", fresh: bool = False,
+                feedback_dir: str | os.PathLike | None = None, id_from: str = "stem", fresh: bool = False,
                 progress: Callable[[Result], None] | None = None, hide_files: Iterable[str] = ()) -> list[dict]:
     """Grade every submission in ``paths`` (files or directories) and write the CSV ``out``.
 
@@ -713,7 +714,7 @@ def grade_batch(exercise: str | ModuleType | Exercise, paths: Iterable, out, *, 
     return [rows[k] for k in sorted(rows)]
 
 
-def read_grades(path) -> list[dict]:
+def read_grades(path: str | os.PathLike) -> list[dict]:
     """The rows of a grades CSV, checked: a clear :class:`UsageError` for anything else (a journal, ...)."""
     path = Path(path)
     try:
@@ -736,7 +737,7 @@ def read_grades(path) -> list[dict]:
         raise UsageError(f"{path} is not a grades CSV (not UTF-8 text)") from None
 
 
-def merge(inputs: Iterable, out) -> list[dict]:
+def merge(inputs: Iterable[str | os.PathLike], out: str | os.PathLike) -> list[dict]:
     """Merge the shard CSVs of one batch into one sorted CSV: byte for byte the unsharded run's.
 
     Refused with one sentence (:class:`UsageError`) unless the inputs are every shard of one batch

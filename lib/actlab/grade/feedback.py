@@ -106,7 +106,7 @@ MESSAGES = Messages({
 })
 
 
-def number(x) -> str:
+def number(x: float) -> str:
     """Scores as short, stable text: 3, 2.5, 0.333333."""
     x = float(x)
     if x == int(x):
@@ -114,7 +114,7 @@ def number(x) -> str:
     return f"{x:.6g}"
 
 
-def isolation_text(notes, lang: str) -> str:
+def isolation_text(notes: list[str], lang: str) -> str:
     """The sandbox notes in ``lang`` ("network, filesystem, ..." in English); unknown notes as they are."""
     words = []
     for note in notes:

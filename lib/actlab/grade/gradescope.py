@@ -69,7 +69,7 @@ def _add(zf: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) 
     zf.writestr(info, data)
 
 
-def build_autograder(exercise: str, out, *, seed: int, timeout: float = 60.0, class_lang: str = "ko") -> Path:
+def build_autograder(exercise: str, out: str | os.PathLike, *, seed: int, timeout: float = 60.0, class_lang: str = "ko") -> Path:
     """Write the autograder zip for ``exercise`` (ex01..ex07) to ``out``; returns its path."""
     ex = load_exercise(exercise, seed)  # a mistake in the exercise id fails here, before writing anything
     out = Path(out)
@@ -128,7 +128,7 @@ def results_json(result: Result, seconds: float = 0.0) -> dict:
             "extra_data": {"exercise": ex.name, "status": g.status, "flags": list(g.flags)}}
 
 
-def run_autograder(root) -> dict:
+def run_autograder(root: str | os.PathLike) -> dict:
     """Grade ``root/submission``'s notebook with ``root/source/config.json``; write and return results.json."""
     root = Path(root)
     config = json.loads((root / "source" / "config.json").read_text(encoding="utf-8"))

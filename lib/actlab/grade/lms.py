@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 
 from .core import UsageError, read_grades, write_atomic
@@ -37,7 +38,7 @@ def _names(ids: list[str], limit: int = 8) -> str:
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
-def read_roster(path) -> list[dict]:
+def read_roster(path: str | os.PathLike) -> list[dict]:
     """The roster's rows (UTF-8, a BOM allowed: spreadsheets write one); checked for a
     ``submission`` column and unique submission ids."""
     path = Path(path)
@@ -64,7 +65,7 @@ def read_roster(path) -> list[dict]:
     return rows
 
 
-def export_grades(grades, roster, out, *, lms: str, column: str | None = None, missing: str = "error") -> int:
+def export_grades(grades: str | os.PathLike, roster: str | os.PathLike, out: str | os.PathLike, *, lms: str, column: str | None = None, missing: str = "error") -> int:
     """Write ``out``, the ``lms`` ("canvas" or "moodle") gradebook import of the grades CSV
     ``grades``, through ``roster``; returns the number of students written.
 

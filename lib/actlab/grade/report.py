@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 import statistics
 from pathlib import Path
 
@@ -180,7 +181,7 @@ def render(rows: list[dict], lang: str = "ko") -> str:
     return "\n".join(out)
 
 
-def write_report(grades, out, lang: str = "ko") -> Path:
+def write_report(grades: str | os.PathLike, out: str | os.PathLike, lang: str = "ko") -> Path:
     """Read the grades CSV ``grades`` and write the report to ``out``; returns its path."""
     out = Path(out)
     if out.is_dir():

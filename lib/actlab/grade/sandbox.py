@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.util import find_spec
@@ -223,7 +224,7 @@ def _clone_root() -> str | None:
     return None
 
 
-def hidden_dirs(extra=()) -> list[str]:
+def hidden_dirs(extra: Iterable[str] = ()) -> list[str]:
     """What the ``builtin`` path covers: the instructor's home, the grader's working folder, the
     course clone, the library, scipy, torch, and ``extra`` (submissions, grader output; files such
     as the journal or a seed file too). Folders that hold Python or NumPy are covered too: the
@@ -254,6 +255,8 @@ def hidden_dirs(extra=()) -> list[str]:
 
 
 def child_env() -> dict:
+    """The child's whole environment: a fixed PATH and locale, one BLAS thread; nothing of the parent's
+    (no seed, no tokens) but the CPU hints some machines need for OpenBLAS."""
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     for name in PASS_ENV:
@@ -262,7 +265,7 @@ def child_env() -> dict:
     return env
 
 
-def run_child(cells, cases_json: str, limits: Limits, uid: int | None, hide: list[str], *,
+def run_child(cells: list[tuple[int, str]], cases_json: str, limits: Limits, uid: int | None, hide: list[str], *,
               blocked: tuple = (), mode: str = "builtin", stop: threading.Event | None = None) -> ChildRun:
     """Run one submission's ``cells`` and its cases in a fresh sandboxed interpreter.
 
@@ -318,6 +321,8 @@ def run_child(cells, cases_json: str, limits: Limits, uid: int | None, hide: lis
             _wait(proc, None)
             raise
         run.returncode = os.waitstatus_to_exitcode(status)
+        if bwrap and run.returncode is not None and 128 < run.returncode < 128 + signal.NSIG:
+            run.returncode = 128 - run.returncode  # bubblewrap reports a child killed by signal N as exit 128 + N
         run.cpu_seconds = usage.ru_utime + usage.ru_stime
         if run.returncode == -signal.SIGXCPU:
             run.cpu_limit = True

@@ -169,7 +169,7 @@ def _dynamic_getattr(name_node, root) -> bool:
     return False
 
 
-def screen(cells, functions) -> dict:
+def screen(cells: list[tuple[int, str]], functions: tuple[str, ...]) -> dict[str, tuple]:
     """``{function: (kind, what, cell, line, via)}`` for each graded function that delegates.
 
     ``cells`` are (cell number, Python source) pairs (cells that do not parse are skipped: the child reports them);
