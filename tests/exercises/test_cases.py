@@ -36,8 +36,8 @@ def score(exercise_id, ns, seed):
 
 # -- the contract ----------------------------------------------------------------------------
 
-def test_registry_holds_the_seven_exercises():
-    assert EX_IDS == [f"ex0{i}" for i in range(1, 8)]
+def test_registry_holds_the_nine_exercises():
+    assert EX_IDS == [f"ex0{i}" for i in range(1, 10)]
     with pytest.raises(ValueError, match="exercise_id"):
         exercises.get("ex99")
 
@@ -174,6 +174,33 @@ WRONG = {
          "        if l > 0:\n"
          "            delta = (Ws[l].T @ delta) * d(zs[l - 1])\n"
          "    return norms\n"),
+    ],
+    "ex08": [
+        ("SiLU as b / (1 + exp(-b)) overflows for gate inputs of -1000",
+         "def swiglu_ffn(x, W_in, W_out):\n"
+         "    z = x @ W_in\n"
+         "    h = W_out.shape[0]\n"
+         "    a, b = z[..., :h], z[..., h:]\n"
+         "    return (a * b / (1 + np.exp(-b))) @ W_out\n"),
+        ("the width rounded to nearest instead of floor",
+         "def swiglu_width(d_model, multiple_of=1):\n"
+         "    hidden = int(round(8 * d_model / 3))\n"
+         "    return -(-hidden // multiple_of) * multiple_of\n"),
+    ],
+    "ex09": [
+        ("the maximum taken over masked entries too: a huge masked score wipes out the row",
+         "def attention_softmax(scores, mask=None, scale=1.0):\n"
+         "    scores = np.asarray(scores)\n"
+         "    work = scores.astype(np.float32) if scores.dtype == np.float16 else scores\n"
+         "    z = work * work.dtype.type(scale)\n"
+         "    keep = np.ones(z.shape, bool) if mask is None else mask\n"
+         "    e = np.exp(z - np.max(z, axis=-1, keepdims=True)) * keep\n"
+         "    total = np.sum(e, axis=-1, keepdims=True)\n"
+         "    return (e / np.where(total > 0, total, 1)).astype(scores.dtype)\n"),
+        ("float16 computed in float16",
+         "def attention(q, k, v, mask=None):\n"
+         "    weights = attention_softmax(q @ k.T, mask, 1 / np.sqrt(q.shape[-1]))\n"
+         "    return (weights @ v).astype(q.dtype)\n"),
     ],
 }
 

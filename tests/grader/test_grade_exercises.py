@@ -1,4 +1,4 @@
-"""The real exercises ex01..ex07: the answer key scores full marks, the student notebook 0, and a
+"""The real exercises ex01..ex09: the answer key scores full marks, the student notebook 0, and a
 key with one function broken scores partial.
 
 Uses the generated notebooks (exercises/solutions/{ko,en}/, exercises/{ko,en}/) when they exist;
@@ -17,7 +17,7 @@ from actlab.grade import Limits, Settings, grade_batch, load_exercise
 from grader_notebooks import notebook, write
 
 ROOT = Path(__file__).resolve().parents[2]
-EXERCISES = [f"ex0{i}" for i in range(1, 8)]
+EXERCISES = [f"ex0{i}" for i in range(1, 10)]
 
 
 def _cells_from_source(path: Path, lang: str, student: bool) -> list[str]:
