@@ -555,7 +555,12 @@ def main():
         except BaseException as err:  # noqa: BLE001
             name, message = _describe(err)
             emit({"case": i, "r": "unportable", "type": type(value).__name__, "message": message})
-    emit({"done": True})
+    import resource
+
+    # its own CPU time, for the grader's statistics only (never a score): under bubblewrap the
+    # parent's wait4 sees bubblewrap's CPU, not this process's
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    emit({"done": True, "cpu": sum(u.ru_utime + u.ru_stime for u in usage)})
 
 
 if __name__ == "__main__":

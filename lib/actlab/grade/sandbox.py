@@ -328,6 +328,10 @@ def run_child(cells: list[tuple[int, str]], cases_json: str, limits: Limits, uid
             run.cpu_limit = True
         _kill_group(proc)  # anything it left behind in its process group
         run.records = _read_records(results_path, limits.result_mb << 20)
+        if bwrap:  # wait4 counted bubblewrap only: add what the sandboxed process says it used (statistics, never a score)
+            reported = next((r.get("cpu") for r in run.records if r.get("done") is True), 0)
+            if isinstance(reported, (int, float)) and 0 <= reported <= limits.timeout + 5:
+                run.cpu_seconds += float(reported)
         run.output_tail = _tail(os.path.join(tmp, "output.txt"))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
