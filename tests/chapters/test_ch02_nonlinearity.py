@@ -85,3 +85,33 @@ def test_explorer_retrains_and_its_twin_shows_every_network():
     for (act, hidden), (_, acc) in results.items():
         assert any(t.startswith(act) and f"{acc:.2f}" in t and str(hidden) in t for t in titles)
     plt.close("all")
+
+
+@pytest.mark.parametrize("activation", ["silu", "gelu"])
+def test_one_non_monotone_hidden_unit_solves_xor(activation):
+    # the chapter's claim: the monotone argument fails for SiLU and GELU, and training finds such a unit
+    net, _ = train_xor(hidden=1, activation=activation, seed=0)
+    assert accuracy(net) == 1.0
+    unit = net.weight_layers[0]
+    z = (XOR_X @ unit.params["W"] + unit.params["b"])[:, 0]
+    # class 1 is not a half-line of z: a class-0 value lies between the two class-1 values
+    ones, zeros = np.sort(z[XOR_Y == 1]), z[XOR_Y == 0]
+    assert np.any((zeros > ones[0]) & (zeros < ones[1]))
+
+
+def test_single_unit_and_fit_figures_label_in_the_active_language():
+    import actlab
+    from actlab.chapters.ch02_nonlinearity import plot_fits, plot_single_units
+
+    nets = {a: train_xor(hidden=1, activation=a, seed=0)[0] for a in ("relu", "silu")}
+    try:
+        for lang, word in (("ko", "클래스"), ("en", "class")):
+            actlab.set_language(lang)
+            fig = plot_single_units(nets)
+            assert len(fig.axes) == 2
+            assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [f"{word} 0", f"{word} 1"]
+            x = np.linspace(-1, 1, 5)
+            fig = plot_fits(x, x**2, {2: x, 8: x**2})
+            assert len(fig.axes[0].get_lines()) == 3
+    finally:
+        actlab.set_language("ko")
