@@ -50,13 +50,36 @@ def test_large_learning_rate_kills_half_of_layer_one_for_good_and_leaky_relu_has
     assert leaky.units.revived(0) >= 1        # ...but some come back
 
 
+def _unit_gradient_norms(net):
+    """Per unit of hidden layer 1: the norm of its column of dL/dW and its bias gradient on the whole data."""
+    net.loss_and_grads(sp.X_MOONS, sp.Y_MOONS)
+    layer = net.weight_layers[0]
+    return np.sqrt(np.sum(layer.grads["W"] ** 2, axis=0) + layer.grads["b"] ** 2)
+
+
 def test_dead_units_get_exactly_zero_gradient_and_leaky_negative_units_do_not():
     relu, leaky = sp.train("relu", lr=2.0), sp.train("leaky_relu", lr=2.0)
     dead = relu.units.masks[0][-1]
     assert dead.sum() == 33
-    assert np.all(sp.unit_gradient_norms(relu.net)[0][dead] == 0.0)
+    assert np.all(_unit_gradient_norms(relu.net)[dead] == 0.0)
     negative = leaky.units.masks[0][-1]
-    assert negative.sum() > 0 and np.all(sp.unit_gradient_norms(leaky.net)[0][negative] > 0.0)
+    # Leaky ReLU does not keep more units on the positive side: it keeps a (smaller) gradient in them
+    assert negative.sum() == 38 > dead.sum()
+    grads = _unit_gradient_norms(leaky.net)
+    assert np.all(grads[negative] > 0.0) and np.median(grads[negative]) < np.median(grads[~negative])
+
+
+def test_plain_sgd_never_moves_a_dead_unit_and_momentum_does():
+    plain = sp.train("relu", lr=2.0)
+    assert len(plain.units.moved[0]) == sp.EPOCHS and sum(plain.units.moved[0]) == 0
+    assert sum(plain.units.moved[1]) > 0    # deeper layers: units come back as their inputs change
+    heavy = sp.train("relu", lr=0.3, momentum=0.9)
+    assert sum(heavy.units.moved[0]) > 0 and heavy.units.revived(0) >= 1
+    assert sp.train("leaky_relu", lr=2.0).units.revived(0) == 2
+    with pytest.raises(ValueError, match="optimizer"):
+        sp.train("relu", optimizer="rmsprop")
+    with pytest.raises(ValueError, match="momentum"):
+        sp.train("relu", optimizer="adam", momentum=0.9)
 
 
 def test_negative_bias_freezes_relu_at_ln2_while_leaky_relu_learns():
@@ -102,6 +125,7 @@ def test_train_rejects_bad_arguments_naming_them(kwargs, error, name):
 def test_unit_recorder_counts_units_that_come_back():
     rec = sp.UnitRecorder()
     rec.masks = [[np.array([True, True, False]), np.array([True, False, True]), np.array([True, True, True])]]
+    rec.moved = [[0, 0]]
     # unit 0 never comes back; unit 1 does (record 2); unit 2 becomes negative and stays
     assert rec.revived(0) == 1
     np.testing.assert_allclose(rec.fraction()[:, 0], [2 / 3, 2 / 3, 1.0])
@@ -110,32 +134,17 @@ def test_unit_recorder_counts_units_that_come_back():
 
 
 # ---- the thinner network ---------------------------------------------------------------------------
-@pytest.mark.parametrize("index", [0, 10, 99, 150, 199])
-def test_the_thin_network_gives_the_full_networks_output(index):
-    net = sp.train("relu", lr=0.5).net
-    out, masks = sp.thin_forward(net, sp.X_MOONS[index])
-    np.testing.assert_allclose(out, net.forward(sp.X_MOONS[index:index + 1])[0], rtol=1e-12, atol=1e-12)
-    assert [m.shape for m in masks] == [(64,), (64,)]
-    assert all(0 < m.sum() < 64 for m in masks)
-
-
 def test_active_units_differ_between_inputs_and_count_patterns():
     net = sp.train("relu", lr=0.5).net
     a, b = sp.active_units(net, sp.X_MOONS[10])[0], sp.active_units(net, sp.X_MOONS[150])[0]
     assert (a.sum(), b.sum(), (a & b).sum()) == (26, 33, 18)
-    patterns = sp.activation_patterns(net, sp.X_MOONS, 0)
-    assert 1 < patterns <= 200
-    assert sp.activation_patterns(net, sp.X_MOONS[:1], 1) == 1
+    assert [m.shape for m in sp.active_units(net, sp.X_MOONS[0])] == [(64,), (64,)]
 
 
-def test_thin_network_helpers_reject_bad_input():
+def test_active_units_rejects_more_than_one_input():
     net = sp.train("relu", lr=0.5).net
     with pytest.raises(ValueError, match="x must be one input"):
-        sp.thin_forward(net, sp.X_MOONS[:2])
-    with pytest.raises(ValueError, match="net must be"):
-        sp.thin_forward(sp.train("leaky_relu", lr=2.0).net, sp.X_MOONS[0])
-    with pytest.raises(ValueError, match="layer must be below 2"):
-        sp.activation_patterns(net, sp.X_MOONS, 2)
+        sp.active_units(net, sp.X_MOONS[:2])
 
 
 # ---- figures ---------------------------------------------------------------------------------------
