@@ -138,8 +138,7 @@ def test_markdown_is_in_the_notebooks_language(path):
 
 #: Korean chapters that neither print nor comment in Korean yet (issue 12). Strict: a chapter that now
 #: does fails here until it is taken off the list.
-KOREAN_OUTPUT_PENDING = {"01_linear_neurons", "03_sigmoid_tanh", "05_smooth_activations",
-                         "06_softmax", "07_sparsity_dying_relu"}
+KOREAN_OUTPUT_PENDING: set[str] = set()
 _pending = pytest.mark.xfail(strict=True, reason="issue 12: Korean printed text and comments not written yet")
 
 
