@@ -58,7 +58,8 @@ def test_plot_residual_draws_each_network_once_solid_plain_dashed_residual():
     styles = sorted(line.get_linestyle() for line in first.lines)
     assert styles == ["-", "--"] and first.get_yscale() == "log"
     np.testing.assert_allclose(first.lines[0].get_ydata(), np.logspace(-12, 0, 20))
-    assert [t.get_text() for t in fig.axes[1].get_legend().get_texts()] == ["ReLU + 잔차"]
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["시그모이드", "시그모이드 + 잔차", "ReLU + 잔차"]
 
 
 def test_plot_normalised_titles_state_mean_and_std():

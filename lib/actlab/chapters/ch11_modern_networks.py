@@ -107,7 +107,12 @@ def plot_residual(norms: dict, *, size=None):
         ax.set_title(MESSAGES("depth_title", depth=depth))
         ax.set_xlabel(MESSAGES("layer"))
     axes[0][0].set_ylabel(MESSAGES("weight_grad_norm"))
-    axes[0][-1].legend(loc="lower left", fontsize=7, ncol=2)
+    found = {}
+    for ax in axes[0]:  # every network once, whichever panel it appears in
+        for handle, text in zip(*ax.get_legend_handles_labels()):
+            found.setdefault(text, handle)
+    # the empty corner: below the end of the plain sigmoid's line
+    axes[0][0].legend(list(found.values()), list(found), loc="lower right", fontsize=7, ncol=2)
     return fig
 
 
