@@ -167,6 +167,11 @@ def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
 def _on_page_context_late(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     # Here, after the other extensions have added their scripts (MathJax on pages with math, ...).
     context["script_files"] = [js for js in context.get("script_files", []) if _keep_script(js)]
+    if "body" in context:
+        # docutils writes a reference list (the references pages) as role="list" holding entries with
+        # role="doc-biblioentry", a role DPUB-ARIA 1.1 deprecates (its entries are list items): screen
+        # readers then announce a list without items (axe-core: aria-required-children).
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
 
 
 def _keep_script(js) -> bool:
