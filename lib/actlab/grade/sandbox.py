@@ -237,21 +237,14 @@ def hidden_dirs(extra: Iterable[str] = ()) -> list[str]:
         extra = [os.path.commonpath(extra)]
     dirs += extra
     keep = [Path(p).resolve() for p in (tempfile.gettempdir(), "/usr", "/proc", "/dev")]
-    out = []
-    dirs = [str(Path(d).resolve()) for d in dirs if d]
-    dirs = [d for d in dirs if not any(Path(o) in Path(d).parents for o in dirs)]  # nested: one mount
-    for d in dirs:
-        if d and os.path.isfile(d):
-            out.append(d)
-            continue
-        if not d or not os.path.isdir(d):
-            continue
-        p = Path(d)
-        if any(k == p or p in k.parents for k in keep):
-            continue  # hiding it would hide the system or the child's own /tmp
-        if d not in out:
-            out.append(d)
-    return sorted(out)
+    files, folders = [], []
+    for d in {str(Path(d).resolve()) for d in dirs if d}:
+        if os.path.isfile(d):
+            files.append(d)
+        elif os.path.isdir(d) and not any(k == Path(d) or Path(d) in k.parents for k in keep):
+            folders.append(d)  # (hiding / or /usr would hide the system, the temporary folder the child's /tmp)
+    folders = [d for d in folders if not any(Path(o) in Path(d).parents for o in folders)]  # nested: one mount
+    return sorted(files + folders)
 
 
 def child_env() -> dict:
