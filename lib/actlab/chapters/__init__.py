@@ -6,7 +6,8 @@ explorers) and is named after the notebook it serves::
     from actlab.chapters import ch09_vanishing_exploding as ch09
 
 ==================================  ===================================================================
-``ch02_nonlinearity``               XOR with and without a nonlinearity: training, decision boundaries
+``ch02_nonlinearity``               XOR with and without a nonlinearity: training, decision boundaries, one unit
+``ch03_sigmoid_tanh``               the zig-zag of a neuron's weights when its inputs are all positive
 ``ch06_softmax``                    the softmax Jacobian, the two-class case, the temperature explorer
 ``ch07_sparsity_dying_relu``        ReLU's sparsity against dropout, dying ReLU units
 ``ch08_maxout``                     Maxout units, tangent fits of x², Maxout networks
