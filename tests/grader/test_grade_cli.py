@@ -228,7 +228,7 @@ def test_ctrl_c_stops_within_seconds_writes_what_finished_and_resumes(tmp_path):
     for name in ("a_fast", "b_fast"):
         write(subs, name, notebook(GOOD))
     for i in range(4):
-        write(subs, f"slow{i}", notebook(["import time\ntime.sleep(4)", *GOOD]))
+        write(subs, f"slow{i}", notebook(["import time\ntime.sleep(6)", *GOOD]))
     out = tmp_path / "g.csv"
     env = {k: v for k, v in os.environ.items() if k != "ACTLAB_GRADE_SEED"}
     cmd = [sys.executable, "-m", "actlab.grade", FAKE, str(subs), "--out", str(out), "--workers", "2", "--timeout", "30"]
