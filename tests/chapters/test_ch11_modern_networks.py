@@ -44,7 +44,7 @@ def test_every_message_has_korean_and_no_hangul_in_english():
     for key in ch11.MESSAGES.keys():
         assert any("\uac00" <= c <= "\ud7a3" for c in ch11.MESSAGES(key, lang="ko", name="x", depth=1, mean=0.0,
                                                                      std=1.0, d=4, mode="m", top=0.5)) \
-            or key in ("plain",), key
+            or key in ("plain", "exp"), key  # names that stay Latin in Korean
         assert not any("\uac00" <= c <= "\ud7a3" for c in ch11.MESSAGES(key, lang="en", name="x", depth=1, mean=0.0,
                                                                          std=1.0, d=4, mode="m", top=0.5)), key
 
@@ -105,3 +105,28 @@ def test_attention_twin_has_one_panel_per_setting():
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert len(visible) == 4
     assert "d = 4" in visible[0].get_title() and "나누지 않음" in visible[0].get_title()
+
+
+def test_precision_error_finds_float16_limits():
+    x, err = ch11.precision_error("exp", "float16", np.array([-20.0, -1.0, 0.5, 11.0, 12.0]))
+    assert err[0] == 1.0 and err[-1] == 10.0  # 0 where e^-20 is not; inf (shown as 10) past 11.09
+    assert np.all(err[1:4] <= 2.0 ** -11 * 1.001)  # one rounding of a normal result
+    _, naive = ch11.precision_error("sigmoid_naive", "float16", np.array([-12.0, -5.0]))
+    _, stable = ch11.precision_error("sigmoid_actlab", "float16", np.array([-12.0, -5.0]))
+    assert naive[0] == 1.0 and stable[0] < 0.01 and naive[1] < 0.001
+    _, sp = ch11.precision_error("softplus_naive", "bfloat16", np.array([50.0, 100.0]))
+    _, sp_ok = ch11.precision_error("softplus_actlab", "bfloat16", np.array([50.0, 100.0]))
+    assert sp[1] == 10.0 and np.all(sp_ok < 0.01)
+    with pytest.raises(ValueError, match="function must be one of"):
+        ch11.precision_error("tanh", "float16")
+
+
+def test_precision_explorer_and_twin():
+    ex = ch11.precision_explorer("exp", "float16")
+    line = ex.figure.axes[0].lines[0]
+    x, err = ch11.precision_error("exp", "float16")
+    np.testing.assert_allclose(line.get_ydata(), np.clip(err, 1e-9, 10.0))
+    ex.set(fmt="bfloat16", function="softplus_naive")
+    assert "bfloat16" in ex.figure.axes[0].get_title()
+    fig = ch11.precision_twin(functions=("exp", "sigmoid_actlab"), formats=("float16",))
+    assert len([ax for ax in fig.axes if ax.get_visible()]) == 2

@@ -28,7 +28,8 @@ from ..i18n import Messages
 from ..registry import ACTIVATIONS
 
 __all__ = ["fmt", "label", "MESSAGES", "plot_residual", "plot_normalised", "plot_gates", "plot_attention",
-           "attention_weights", "attention_explorer", "attention_twin", "plot_hard", "EXPLORER_DIMS"]
+           "attention_weights", "attention_explorer", "attention_twin", "plot_hard", "EXPLORER_DIMS",
+           "PRECISION_FUNCTIONS", "precision_error", "precision_explorer", "precision_twin"]
 
 MESSAGES = Messages({
     "layer": {"ko": "층 번호 l", "en": "layer l"},
@@ -58,6 +59,15 @@ MESSAGES = Messages({
     "yes": {"ko": "예", "en": "yes"},
     "no": {"ko": "아니요", "en": "no"},
     "difference": {"ko": "차이 (하드 − 원래 함수)", "en": "difference (hard − original)"},
+    "function": {"ko": "함수", "en": "function"},
+    "format": {"ko": "형식", "en": "format"},
+    "relative_error": {"ko": "float64와의 상대 오차", "en": "relative error against float64"},
+    "half_gap": {"ko": "1 다음 수와의 간격의 절반", "en": "half the gap after 1"},
+    "exp": {"ko": "exp", "en": "exp"},
+    "sigmoid_naive": {"ko": "1/(1+e^−x) 그대로", "en": "1/(1+e^−x) as written"},
+    "softplus_naive": {"ko": "log(1+e^x) 그대로", "en": "log(1+e^x) as written"},
+    "sigmoid_actlab": {"ko": "actlab의 시그모이드", "en": "actlab's sigmoid"},
+    "softplus_actlab": {"ko": "actlab의 소프트플러스", "en": "actlab's softplus"},
 })
 
 #: The dimensions the explorer offers.
@@ -237,3 +247,75 @@ def plot_hard(x=None, *, size=None):
         ax.set_xlabel("x")
         ax.legend(loc="upper left", fontsize=8)
     return fig
+
+
+# ---- low precision ---------------------------------------------------------------------------------
+#: What the precision explorer computes: each in the chosen format (inputs and every result rounded).
+PRECISION_FUNCTIONS = ("exp", "sigmoid_naive", "sigmoid_actlab", "softplus_naive", "softplus_actlab")
+
+
+def precision_error(function: str, fmt: str, x=None):
+    """(x as the format holds it, relative error of ``function`` computed in ``fmt`` against float64).
+
+    A result that overflowed to infinity or underflowed to 0 where the exact value is not 0 has
+    relative error 1 or more (shown at the top of the explorer's axis).
+    """
+    from ..activations import sigmoid, softplus
+    from ..precision import round_to
+
+    if function not in PRECISION_FUNCTIONS:
+        raise ValueError(f"function must be one of {PRECISION_FUNCTIONS}, got {function!r:.40}")
+    x = np.linspace(-100, 100, 801) if x is None else np.asarray(x, dtype=float)
+    xr = round_to(x, fmt)
+
+    def r(v):
+        return round_to(v, fmt)
+
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        if function == "exp":
+            exact, got = np.exp(xr), r(np.exp(xr))
+        elif function.startswith("sigmoid"):
+            exact = sigmoid(xr)
+            got = r(1 / (1 + r(np.exp(-xr)))) if function == "sigmoid_naive" else r(sigmoid(xr.astype(np.float32)))
+        else:
+            exact = np.logaddexp(0, xr)  # log(1 + e^x) in float64, no threshold
+            got = r(np.log1p(r(np.exp(xr)))) if function == "softplus_naive" else r(softplus(xr.astype(np.float32)))
+        error = np.abs(got - exact) / np.abs(exact)
+    error = np.where(np.isfinite(error), error, 10.0)
+    return xr, error
+
+
+def _draw_precision(ax, function, fmt):
+    from ..precision import FORMATS
+
+    x, error = precision_error(function, fmt)
+    ax.semilogy(x, np.clip(error, 1e-9, 10.0), color=_colors()[0 if fmt == "float16" else 1], linewidth=1.0)
+    ax.axhline(FORMATS[fmt].eps / 2, color="#777777", linestyle="--", linewidth=1.0, label=MESSAGES("half_gap"))
+    ax.set_ylim(1e-9, 20)
+    ax.set_title(f"{MESSAGES(function)}, {fmt}", fontsize=9)
+    ax.set_xlabel("x")
+    ax.set_ylabel(MESSAGES("relative_error"))
+
+
+def _precision_controls(function="exp", fmt="float16"):
+    from . import explorers
+
+    return {"function": explorers.dropdown(MESSAGES("function"), [(MESSAGES(f), f) for f in PRECISION_FUNCTIONS],
+                                           value=function),
+            "fmt": explorers.dropdown(MESSAGES("format"), ["float16", "bfloat16", "float32"], value=fmt)}
+
+
+def precision_explorer(function: str = "exp", fmt: str = "float16"):
+    """An explorer: a function (exp, the sigmoid and softplus as written or from actlab) and a format in;
+    its relative error against float64 on [-100, 100] out (1 or more where it overflowed or underflowed)."""
+    from . import explorers
+
+    return explorers.Explorer(_draw_precision, size=(5.0, 3.4), **_precision_controls(function, fmt))
+
+
+def precision_twin(functions=("exp", "sigmoid_naive", "sigmoid_actlab"), formats=("float16", "bfloat16")):
+    """The explorer's static twin: rows are functions, columns formats."""
+    from . import explorers
+
+    return explorers.static_twin(_draw_precision, grid={"function": list(functions), "fmt": list(formats)},
+                                 size=(3.6 * len(formats), 2.7 * len(functions)), controls=_precision_controls())
