@@ -13,6 +13,7 @@ explorers) and is named after the notebook it serves::
 ``ch08_maxout``                     Maxout units, tangent fits of x², Maxout networks
 ``ch09_vanishing_exploding``        gradient norms through depth and what each remedy changes
 ``ch10_choosing``                   the summary table and the experiments behind the advice
+``ch11_modern_networks``            residual paths, normalisation, GLU, attention, low precision
 ``explorers``                       ipywidgets explorers and their static SVG twins (chapters 2, 4-9)
 ==================================  ===================================================================
 
