@@ -12,8 +12,8 @@ the slopes ``w`` and the offsets ``b`` of its pieces :math:`p_j(x) = w_j x + b_j
 * :func:`max_error`, :func:`convex_fit_lower_bound` -- how far a unit is from a target, and how close
   *any* convex function (so any Maxout unit) can get to a non-convex one.
 * :func:`fit_unit` -- train a single unit by gradient descent (it leaves pieces unused: see the chapter).
-* :func:`train_networks`, :func:`network_table`, :func:`plot_boundaries` -- Maxout and ReLU networks side
-  by side on a toy data set.
+* :func:`network_table`, :func:`plot_boundaries` -- Maxout and ReLU networks (trained in the chapter's
+  cell, ``label -> (net, history)``) side by side on a toy data set.
 * :func:`plot_unit`, :func:`plot_units`, :func:`plot_trained_vs_tangents`, :func:`plot_error_vs_k` -- the figures;
   :func:`tangent_explorer` and :func:`tangent_twin` -- the explorer (pieces ``k``, spread of the tangent
   points) and its static twin.
@@ -39,7 +39,7 @@ from ..tables import text_table
 
 __all__ = ["pieces", "unit", "winners", "as_layer", "tangent_points", "tangents", "square_tangents",
            "square_tangent_error", "tangent_error_bound", "max_error", "convex_fit_lower_bound",
-           "fit_unit", "unit_of", "train_networks", "network_table", "plot_unit", "plot_units",
+           "fit_unit", "unit_of", "network_table", "plot_unit", "plot_units",
            "plot_trained_vs_tangents",
            "plot_error_vs_k", "plot_boundaries", "tangent_explorer", "tangent_twin",
            "EXPLORER_K", "EXPLORER_SPREAD", "MESSAGES"]
@@ -227,24 +227,28 @@ def max_error(w, b, target, x) -> float:
     return float(np.max(np.abs(unit(x, w, b) - np.asarray(target(x), dtype=float))))
 
 
-def convex_fit_lower_bound(f, a: float, c: float) -> float:
-    r"""No convex function :math:`g` (so no Maxout unit) gets within less than this of ``f`` on ``[a, c]``.
+def convex_fit_lower_bound(f, low: float, high: float, *, points: int = 721) -> float:
+    r"""No convex function :math:`g` (so no Maxout unit) gets within less than this of ``f`` on ``[low, high]``.
 
-    With :math:`m = (a + c)/2` and :math:`e` the largest error of :math:`g` at :math:`a, m, c`:
-    :math:`f(m) - e \le g(m) \le \tfrac12 (g(a) + g(c)) \le \tfrac12 (f(a) + f(c)) + e`, so
-    :math:`e \ge \tfrac12 \big(f(m) - \tfrac12 (f(a) + f(c))\big)`. It is 0 when ``f`` passes the
-    midpoint test of convexity at ``a, c``.
+    For any :math:`a < c` in the interval, with :math:`m = (a + c)/2` and :math:`e` the largest error of
+    :math:`g` at :math:`a, m, c`: :math:`f(m) - e \le g(m) \le \tfrac12 (g(a) + g(c)) \le \tfrac12 (f(a) + f(c)) + e`,
+    so :math:`e \ge \tfrac12 \big(f(m) - \tfrac12 (f(a) + f(c))\big)`. The bound is the largest of these over
+    every pair :math:`a < c` of ``points`` equally spaced points of ``[low, high]`` (so it is measured on the same
+    interval as the fit), and 0 when ``f`` passes the midpoint test of convexity at all of them.
 
-    >>> convex_fit_lower_bound(lambda x: -x**2, -1.0, 1.0)
+    >>> convex_fit_lower_bound(lambda x: -x**2, -1.0, 1.0)              # a, m, c = -1, 0, 1
     0.5
+    >>> round(convex_fit_lower_bound(np.sin, -np.pi, np.pi), 4)         # a, m, c = -pi/3, pi/3, pi: 3*sqrt(3)/8
+    0.6495
     """
     if not callable(f):
         raise TypeError(f"f must be a callable, got {type(f).__name__}")
-    a, c = check_real("a", a), check_real("c", c)
-    if not a < c:
-        raise ValueError(f"a must be below c, got a={a}, c={c}")
-    gap = float(f((a + c) / 2)) - (float(f(a)) + float(f(c))) / 2
-    return max(0.0, gap / 2)
+    low, high = _interval(low, high)
+    points = check_int("points", points, minimum=2)
+    t = np.linspace(low, high, points)
+    a, c = np.meshgrid(t, t, indexing="ij")
+    gap = np.asarray(f((a + c) / 2), dtype=float) - (np.asarray(f(a), dtype=float) + np.asarray(f(c), dtype=float)) / 2
+    return max(0.0, float(np.max(gap)) / 2)
 
 
 # ---- training ----------------------------------------------------------------------------------
@@ -268,34 +272,8 @@ def fit_unit(x, y, k: int, *, seed: int = 0, epochs: int = 300, lr: float = 0.01
     return w, b, history
 
 
-def train_networks(X, y, specs: dict, *, epochs: int = 60, lr: float = 0.01, batch_size: int = 32,
-                   seed: int = 0) -> dict:
-    """Train one :class:`~actlab.network.MLP` per ``label -> MLP keyword arguments`` on ``(X, y)``
-    (Adam, mini-batches, the same ``seed`` for the weights and the batches); returns
-    ``label -> (net, history)``.
-
-    >>> from actlab.datasets import xor
-    >>> X, y = xor()
-    >>> r = train_networks(X, y, {"m": dict(sizes=[2, 4, 2], activation="maxout", maxout_k=2)}, epochs=1)
-    >>> r["m"][0].n_params                          # 2·4·2 + 4·2 weights and biases, then 4·2 + 2
-    34
-    """
-    from ..network import MLP
-
-    if not isinstance(specs, dict) or not specs:
-        raise ValueError("specs must be a non-empty dict label -> MLP keyword arguments")
-    results = {}
-    for label, kwargs in specs.items():
-        if not isinstance(kwargs, dict) or "sizes" not in kwargs:
-            raise ValueError(f"specs[{label!r}] must be a dict of MLP arguments with 'sizes'")
-        net = MLP(seed=seed, **kwargs)
-        history = net.fit(X, y, epochs=epochs, lr=lr, optimizer="adam", batch_size=batch_size, seed=seed)
-        results[label] = (net, history)
-    return results
-
-
 def network_table(results: dict) -> str:
-    """The networks of :func:`train_networks` as text: parameters, final loss (4 decimals) and accuracy (3)."""
+    """Trained networks (``label -> (net, history)``) as text: parameters, final loss (4 decimals) and accuracy (3)."""
     if not results:
         raise ValueError("results must not be empty")
     heads = [MESSAGES("network"), MESSAGES("params"), MESSAGES("loss"), MESSAGES("accuracy")]
@@ -427,7 +405,7 @@ def plot_error_vs_k(ks, errors, *, ax=None):
 
 
 def plot_boundaries(results: dict, X, y, *, resolution: int = 41):
-    """The decision boundary of every network of :func:`train_networks`, side by side."""
+    """The decision boundary of every trained network (``label -> (net, history)``), side by side."""
     from .. import plotting
     from ..network import accuracy
 
