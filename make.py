@@ -158,9 +158,9 @@ def cmd_test(args) -> None:
         env["HYPOTHESIS_PROFILE"] = "ci"
     if selected(args.pytest_args, ROOT / "tests" / "site"):
         run(PY, ROOT / "tools" / "build_book.py", env=env, cwd=ROOT)
-    # loadgroup: one worker per test file or notebook, the Colab tests spread item by item, in the
-    # order conftest.py gives (longest first); the options after these override them
-    pytest = [PY, "-m", "pytest", "-n", str(min(2, os.cpu_count() or 1)), "--dist", "loadgroup",
+    # one worker per test file or notebook, the Colab tests spread item by item, in the order
+    # conftest.py gives (longest first); options given after these override them
+    pytest = [PY, "-m", "pytest", "-n", str(min(2, os.cpu_count() or 1)), "--dist", "loadfile",
               "--no-loadscope-reorder", *args.pytest_args]
     try:
         code = run(*pytest, env=env, cwd=ROOT, check=False)
