@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 
 import pytest
 from bs4 import BeautifulSoup
@@ -22,6 +23,7 @@ PARTICLES = ["은", "는", "이", "가", "을", "를", "의", "에", "에서", "
              "부터", "보다", "처럼", "에서는", "으로는", "입니다", "이라는", "란", "이란", "에는", "로는"]
 
 
+@lru_cache(maxsize=None)  # the search tests ask for every page's text, several times
 def article_text(lang: str, docname: str) -> str:
     html = (site_html_dir() / page_path(lang, docname)).read_text(encoding="utf-8")
     article = BeautifulSoup(html, "html.parser").select_one("article.bd-article")
