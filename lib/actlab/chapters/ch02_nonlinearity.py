@@ -231,6 +231,6 @@ def plot_fits(x, target, fits: dict):
     """The ``target`` curve over ``x`` and one curve per ``width -> fitted values``, labelled in the active language."""
     from .. import plotting
 
-    curves = {MESSAGES("target"): np.asarray(target)}
-    curves.update({MESSAGES("units", n=n): np.asarray(fit) for n, fit in fits.items()})
+    curves = {MESSAGES("units", n=n): np.asarray(fit) for n, fit in fits.items()}
+    curves[MESSAGES("target")] = np.asarray(target)  # drawn last: on top of the fits that cover it
     return plotting.plot_curves(curves, "x", "f(x)", x=x)
