@@ -42,6 +42,7 @@ MESSAGES = Messages({
     "rms_norm": {"ko": "RMS 정규화 뒤", "en": "after RMSNorm"},
     "value": {"ko": "활성화 함수에 들어가는 값", "en": "input of the activation"},
     "count": {"ko": "개수", "en": "count"},
+    "sigmoid_derivative_scaled": {"ko": "σ′ (가장 높은 막대에 맞춤)", "en": "σ′ (scaled to the tallest bar)"},
     "stats": {"ko": "평균 {mean:.2f}, 표준편차 {std:.2f}", "en": "mean {mean:.2f}, std {std:.2f}"},
     "gate_title": {"ko": "게이트 f(b)", "en": "gate f(b)"},
     "gate_derivative": {"ko": "게이트의 도함수 f′(b)", "en": "gate derivative f′(b)"},
@@ -128,7 +129,8 @@ def plot_residual(norms: dict, *, size=None):
 
 def plot_normalised(values: dict, *, bins=60, size=None):
     """``values[key]`` (keys ``"raw"``, ``"layer_norm"``, ``"rms_norm"``): histograms on one x axis,
-    with the sigmoid's derivative drawn over them (right axis) to show where it is small."""
+    with the sigmoid's derivative drawn over them (scaled to the panel's tallest bar) to show where
+    it is small."""
     from .. import plotting
     from ..activations import sigmoid_derivative
 
@@ -137,15 +139,16 @@ def plot_normalised(values: dict, *, bins=60, size=None):
     lo, hi = np.percentile(every, [0.5, 99.5])
     edges = np.linspace(min(lo, -4.0), max(hi, 4.0), bins + 1)
     grid = np.linspace(edges[0], edges[-1], 400)
-    for ax, (key, v) in zip(axes[0], values.items()):
+    for i, (ax, (key, v)) in enumerate(zip(axes[0], values.items())):
         v = np.ravel(v)
         ax.hist(v, bins=edges, color=_colors()[0], alpha=0.8)
         ax.set_title(MESSAGES(key) + "\n" + MESSAGES("stats", mean=float(v.mean()), std=float(v.std())), fontsize=9)
-        ax.set_xlabel(MESSAGES("value"))
-        twin = ax.twinx()
-        twin.plot(grid, sigmoid_derivative(grid), color="#555555", linestyle="--", linewidth=1.2)
-        twin.set_ylim(0, 0.3)
-        twin.set_yticks([0, 0.25])
+        counts, _ = np.histogram(v, bins=edges)
+        if i == len(values) // 2:
+            ax.set_xlabel(MESSAGES("value"))
+        ax.plot(grid, sigmoid_derivative(grid) / 0.25 * counts.max(), color="#555555", linestyle="--",
+                linewidth=1.2, label=MESSAGES("sigmoid_derivative_scaled"))
+    axes[0][-1].legend(loc="upper right", fontsize=8)
     axes[0][0].set_ylabel(MESSAGES("count"))
     return fig
 
@@ -223,12 +226,24 @@ def attention_explorer(d: int = 64, scaled: bool = True):
     return explorers.Explorer(_draw_attention, size=(5.0, 3.4), **_controls(d, scaled))
 
 
-def attention_twin(dims=(4, 64, 1024)):
+def attention_twin(dims=(4, 1024)):
     """The explorer's static twin: rows are the scaling (no, yes), columns the dimensions."""
     from . import explorers
 
     fig = explorers.static_twin(_draw_attention, grid={"scaled": [False, True], "d": list(dims)},
                                 size=(3.0 * len(dims), 5.4), controls=_controls())
+    return _outer_labels(fig, 2, len(dims))
+
+
+def _outer_labels(fig, rows, cols):
+    """Axis labels on the outer panels only: the grid reads the same with far less text to draw."""
+    axes = np.asarray(fig.axes[: rows * cols]).reshape(rows, cols)
+    for r in range(rows):
+        for c in range(cols):
+            if c > 0:
+                axes[r, c].set_ylabel("")
+            if r < rows - 1:
+                axes[r, c].set_xlabel("")
     return fig
 
 
@@ -292,6 +307,8 @@ def _draw_precision(ax, function, fmt):
     ax.semilogy(x, np.clip(error, 1e-9, 10.0), color=_colors()[0 if fmt == "float16" else 1], linewidth=1.0)
     ax.axhline(FORMATS[fmt].eps / 2, color="#777777", linestyle="--", linewidth=1.0, label=MESSAGES("half_gap"))
     ax.set_ylim(1e-9, 20)
+    ax.set_yticks([1e-8, 1e-4, 1.0])  # three decades labelled: each log label is typeset as math
+    ax.minorticks_off()
     ax.set_title(f"{MESSAGES(function)}, {fmt}", fontsize=9)
     ax.set_xlabel("x")
     ax.set_ylabel(MESSAGES("relative_error"))
@@ -317,5 +334,6 @@ def precision_twin(functions=("exp", "sigmoid_naive", "sigmoid_actlab"), formats
     """The explorer's static twin: rows are functions, columns formats."""
     from . import explorers
 
-    return explorers.static_twin(_draw_precision, grid={"function": list(functions), "fmt": list(formats)},
-                                 size=(3.6 * len(formats), 2.7 * len(functions)), controls=_precision_controls())
+    fig = explorers.static_twin(_draw_precision, grid={"function": list(functions), "fmt": list(formats)},
+                                size=(3.6 * len(formats), 2.7 * len(functions)), controls=_precision_controls())
+    return _outer_labels(fig, len(functions), len(formats))
