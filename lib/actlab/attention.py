@@ -10,8 +10,8 @@ A **fully masked row** (every entry forbidden, or every score :math:`-\infty`) h
 **zeros** instead: the query attends to nothing and its output is the zero vector, and no NaN
 reaches the next layer or the gradients. PyTorch's ``scaled_dot_product_attention`` does the same
 since pull request pytorch/pytorch#131863 (August 2024: its math path calls ``_safe_softmax``,
-which replaces the rows whose entries are all :math:`-\infty` by 0), and the test suite checks
-both behaviours against that definition.
+which replaces the rows whose entries are all :math:`-\infty` by 0); the tests compare both
+behaviours with outputs PyTorch 2.13 itself produced (``tests/lib/data/torch_reference.npz``).
 
 The mask is boolean and broadcasts against the scores, ``True`` meaning *may attend* (PyTorch's
 convention for a boolean ``attn_mask``). Scores are scaled and normalised in float32 for float16
