@@ -65,12 +65,15 @@ class LayerNorm(Layer):
 
 
 class RMSNorm(Layer):
-    r"""RMS normalisation of each row: :math:`\gamma \odot x/\sqrt{\overline{x^2} + \epsilon}` (no mean, no shift)."""
+    r"""RMS normalisation of each row: :math:`\gamma \odot x/\sqrt{\overline{x^2} + \epsilon}` (no mean, no shift).
 
-    def __init__(self, features, *, eps=1e-6):
+    ``eps=None`` (the default, as ``torch.nn.RMSNorm``) is the machine epsilon of the input's dtype.
+    """
+
+    def __init__(self, features, *, eps=None):
         super().__init__()
         self.features = check_int("features", features)
-        self.eps = check_real("eps", eps, positive=True)
+        self.eps = None if eps is None else check_real("eps", eps, positive=True)
         self.params = {"gamma": np.ones(self.features)}
         self.grads = {"gamma": np.zeros(self.features)}
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import actlab.blocks as B
-from actlab import layer_norm, swiglu
+from actlab import layer_norm, rms_norm, swiglu
 from actlab.blocks import GatedFeedForward, LayerNorm, Residual, RMSNorm, ffn_params, gated_hidden_width
 from actlab.layers import Dense
 from actlab.network import Network
@@ -80,6 +80,8 @@ def test_layer_forward_values():
     ln = LayerNorm(4)
     ln.params["gamma"][:] = 2.0
     np.testing.assert_allclose(ln.forward(X), 2 * layer_norm(X))
+    np.testing.assert_array_equal(RMSNorm(4).forward(X), rms_norm(X))  # eps=None: the dtype's epsilon, as torch
+    assert not np.array_equal(RMSNorm(4, eps=0.5).forward(X), rms_norm(X))
     ff = GatedFeedForward(4, 3, rng=0)
     np.testing.assert_allclose(ff.forward(X), swiglu(X @ ff.params["W_in"]) @ ff.params["W_out"], rtol=1e-14)
     block = Residual(Dense(4, 4, "tanh", rng=0), norm="layer", position="post")
