@@ -132,7 +132,8 @@ WRONG = {
         ("sigmoid' from e^-x overflows at -1000",
          "def sigmoid_derivative(x):\n    return np.exp(-x) / (1 + np.exp(-x)) ** 2\n"),
         ("tanh' returns float64",
-         "def tanh_derivative(x):\n    t = tanh(np.asarray(x, dtype=float))\n    return 1 - t * t\n"),
+         "def tanh_derivative(x):\n    e = np.exp(-2 * np.abs(np.asarray(x, dtype=float)))\n"
+         "    return 4 * e / ((1 + e) * (1 + e))\n"),
     ],
     "ex03": [
         ("relu'(0) = 1", "def relu_derivative(x):\n    return (np.asarray(x) >= 0).astype(np.asarray(x).dtype)\n"),
@@ -294,6 +295,31 @@ def test_np_where_over_both_exponentials_fails_a_public_check_with_overflow_feed
     text = run_check("ex02", {"sigmoid": sigmoid}, "ko", functions=["sigmoid"])
     assert "✗ sigmoid/large-inputs" in text and "FloatingPointError: overflow encountered in exp" in text
     assert "np.where는 두 식을 모두 계산합니다" in text and "공개 검사 4개 중 3개를" in text
+
+
+ACCURACY_MISTAKES = [  # ex02: what the notebook warns about, each caught by a public accuracy case with its hint
+    ("sigmoid_derivative", "def sigmoid_derivative(x):\n    s = sigmoid(x)\n    return s * (1 - s)\n",
+     "sigmoid_derivative/tails", "s * (1 - s) is 0 once s rounds to 1"),
+    ("tanh", "def tanh(x):\n    x = np.asarray(x)\n    e = np.exp(-2 * np.abs(x))\n    return np.sign(x) * (1 - e) / (1 + e)\n",
+     "tanh/near-zero-float32", "np.expm1"),
+    ("tanh", "def tanh(x):\n    return 2 * sigmoid(2 * np.asarray(x)) - 1\n", "tanh/near-zero-float32", "np.expm1"),
+    ("tanh_derivative", "def tanh_derivative(x):\n    t = tanh(x)\n    return 1 - t * t\n",
+     "tanh_derivative/tails", "4e/(1+e)²"),
+]
+
+
+@pytest.mark.parametrize("function,code,failing,hint", ACCURACY_MISTAKES, ids=lambda v: v if "\n" not in v else None)
+def test_ex02_lost_accuracy_fails_its_public_check_with_a_hint_and_keeps_partial_credit(function, code, failing, hint):
+    ns = namespace("ex02")
+    exec(compile(code, "<mistake>", "exec"), ns)  # noqa: S102 - replaces one function of the key
+    text = run_check("ex02", ns, "en", functions=[function])
+    n = sum(c.function == function for c in exercises.get("ex02").public_cases())
+    assert f"✗ {failing}" in text and hint in text and f"{n - 1}/{n} public checks passed" in text, text
+    for seed in SEEDS:
+        failed = {c.id for c in cases_for("ex02", seed) if c.function == function and not c.run(ns[function]).passed}
+        got, total = score("ex02", ns, seed)
+        assert failed and all("tails" in c or "near-zero" in c for c in failed), failed
+        assert 0.5 * total < got < total, f"seed {seed}: {got}/{total}"
 
 
 def test_sys_exit_and_floating_point_errors_are_feedback_too():
