@@ -142,12 +142,6 @@ WRONG = {
         ("leaky_relu'(0) = 1",
          "def leaky_relu_derivative(x, alpha=0.01):\n    return np.where(x >= 0, 1, alpha).astype(x.dtype)\n"),
     ],
-    "ex04": [
-        ("softmax subtracts the global maximum",
-         "def softmax(x, axis=-1):\n    e = np.exp(x - np.max(x))\n    return e / np.sum(e, axis=axis, keepdims=True)\n"),
-        ("log_softmax as log(softmax)",
-         "def log_softmax(x, axis=-1):\n    return np.log(softmax(x, axis))\n"),
-    ],
     "ex05": [
         ("z < 0 instead of z <= 0",
          "def sparsity(z):\n    return float(np.mean(z < 0))\n\n"
@@ -220,6 +214,34 @@ def test_a_wrong_variant_passes_public_checks_but_loses_hidden_points(exercise_i
         assert 0 < got < total, f"{description}: seed {seed} scored {got}/{total}"
 
 
+# -- what a notebook warns against fails a public check ---------------------------------------
+
+WARNED = [
+    ("softmax subtracts the global maximum", "softmax", "softmax/rows-of-different-scale",
+     "def softmax(x, axis=-1):\n    e = np.exp(x - np.max(x))\n    return e / np.sum(e, axis=axis, keepdims=True)\n"),
+    ("log_softmax subtracts the global maximum", "log_softmax", "log_softmax/rows-of-different-scale",
+     "def log_softmax(x, axis=-1):\n    z = x - np.max(x)\n    return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))\n"),
+    ("log_softmax as log(softmax)", "log_softmax", "log_softmax/spread-1000",
+     "def log_softmax(x, axis=-1):\n    return np.log(softmax(x, axis))\n"),
+]
+
+
+@pytest.mark.parametrize("description,function,case_id,code", WARNED, ids=[w[0] for w in WARNED])
+def test_what_ex04_warns_against_fails_a_public_check_with_its_hint(description, function, case_id, code):
+    """ex04's notebook warns against a global maximum and log(softmax(x)): a public check catches each,
+    names it and gives the hint; the hidden checks take points too."""
+    ns = namespace("ex04")
+    exec(compile(code, "<warned>", "exec"), ns)  # noqa: S102 - replaces one of the key's functions
+    n = sum(c.function == function for c in exercises.get("ex04").public_cases())
+    text = run_check("ex04", ns, "en", functions=[function])
+    assert f"✗ {case_id}" in text and f"{n - 1}/{n} public checks passed" in text, text
+    assert ("np.max(x, axis=axis, keepdims=True)" if "global" in description else "log(0)") in text
+    assert "공개 검사" in run_check("ex04", ns, "ko", functions=[function])
+    for seed in SEEDS:
+        got, total = score("ex04", ns, seed)
+        assert 0 < got < total, f"{description}: seed {seed} scored {got}/{total}"
+
+
 # -- feedback --------------------------------------------------------------------------------
 
 def _wrong_value_verdict():
@@ -283,7 +305,8 @@ def test_an_exception_becomes_a_failed_case_with_type_and_message():
     assert "ValueError: axis 3 is out of bounds" in verdict.text("en")
     assert "ValueError: axis 3 is out of bounds" in verdict.text("ko")
     text = run_check("ex04", {"softmax": softmax}, "en", functions=["softmax"])
-    assert "ValueError" in text and "0/5 public checks passed" in text
+    n = sum(c.function == "softmax" for c in exercises.get("ex04").public_cases())
+    assert "ValueError" in text and f"0/{n} public checks passed" in text
     _never_claims_everything(text)
 
 
