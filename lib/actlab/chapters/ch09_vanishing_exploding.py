@@ -32,7 +32,7 @@ import functools
 import numpy as np
 
 from .._validate import check_int, check_real
-from ..gradflow import GradientFlow, derivative_bound, gradient_flow, max_derivative
+from ..gradflow import GradientFlow, _deep_net, derivative_bound, gradient_flow, max_derivative
 from ..i18n import Messages, term
 from .. import registry
 from ..registry import ACTIVATIONS
@@ -40,7 +40,7 @@ from ..tables import display_width, pad
 from ..training import Hook
 
 __all__ = ["WIDTH", "DEPTHS", "SHOWN_ACTIVATIONS", "INITS", "EXPLORER_ACTIVATIONS", "EXPLORER_DEPTHS",
-           "fmt", "init_label", "flow", "flow_grid", "ratio_table", "layer_table", "init_table",
+           "fmt", "init_label", "network", "flow", "flow_grid", "ratio_table", "layer_table", "init_table",
            "batch_norm_groups", "compare_table", "TABLE_TITLES",
            "plot_depths", "plot_flows", "StepNorms", "clipping_run", "plot_clipping", "OptimizerRun",
            "optimizer_run", "gradient_explorer", "gradient_twin", "twin_table", "MESSAGES"]
@@ -151,6 +151,23 @@ def _activation(name, argument="activation"):
     return registry.get(name, argument).name
 
 
+def network(activation: str, depth: int, init: str = "default", *, width: int = WIDTH, seed: int = 0):
+    """The weights and data that :func:`flow` measures, as plain arrays, so a cell can run the passes itself.
+
+    Returns ``(Ws, bs, X, y)``: ``depth`` hidden layers then the linear output layer (``z = aW + b``),
+    256 standard normal inputs of ``width`` features and standard normal targets, all drawn from ``seed``.
+
+    >>> Ws, bs, X, y = network("sigmoid", 3)
+    >>> [W.shape for W in Ws], X.shape
+    ([(64, 64), (64, 64), (64, 64), (64, 1)], (256, 64))
+    """
+    activation = _activation(activation)
+    name, params = _init_spec(init)
+    net, X, y = _deep_net(check_int("depth", depth), check_int("width", width), activation, name, seed, 256,
+                          params, None, False)
+    return [l.params["W"] for l in net.layers], [l.params["b"] for l in net.layers], X, y
+
+
 def flow(activation: str, depth: int, init: str = "default", *, batch_norm: bool = False, width: int = WIDTH,
          seed: int = 0) -> GradientFlow:
     """:func:`~actlab.gradflow.gradient_flow` of a ``depth``-hidden-layer network, remembered.
@@ -199,13 +216,22 @@ def _table(corner: str, columns, rows) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _ratio(norms):
+    """First over last layer of a :class:`GradientFlow` or of an array of per-layer norms."""
+    if isinstance(norms, GradientFlow):
+        return norms.ratio()
+    norms = np.asarray(norms, dtype=float).ravel()
+    return norms[0] / norms[-1]
+
+
 def ratio_table(grid, bound: str | None = "sigmoid") -> str:
     r"""The ratio :math:`\lVert\partial L/\partial W_1\rVert / \lVert\partial L/\partial W_L\rVert` of every
-    network of :func:`flow_grid` (rows: activations, columns: depths), and the row
+    network of :func:`flow_grid`, or of a dict ``{(activation, depth): per-layer norms}`` (rows: activations,
+    columns: depths), and the row
     :math:`(\max|f'|)^L` of ``bound`` (``0.25^L`` for the sigmoid; None leaves it out).
     """
     activations, depths = _axes_of(grid)
-    rows = [(a, [fmt(grid[(a, d)].ratio()) for d in depths]) for a in activations]
+    rows = [(a, [fmt(_ratio(grid[(a, d)])) for d in depths]) for a in activations]
     if bound is not None:
         _activation(bound, "bound")
         rows.append((f"{max_derivative(bound):g}^L", [fmt(v) for v in derivative_bound(bound, depths)]))
