@@ -1,4 +1,4 @@
-"""The graded exercises ex01-ex07: their check cases, and the check cells' feedback.
+"""The graded exercises ex01-ex09: their check cases, and the check cells' feedback.
 
 A check cell in an exercise notebook calls::
 
@@ -11,7 +11,7 @@ one line per case (details for a failed one), "not implemented yet" for an untou
 how many public checks passed - with the reminder that more checks run at grading time. It never
 raises because of the student's code and never prints a traceback.
 
-Each exercise module (``ex01`` ... ``ex07``) defines ``FUNCTIONS``, ``TITLE``, ``SLUG``,
+Each exercise module (``ex01`` ... ``ex09``) defines ``FUNCTIONS``, ``TITLE``, ``SLUG``,
 ``public_cases()`` and ``hidden_cases(rng)``; :data:`EXERCISES` maps an id to its module. The
 grader (``actlab.grade``) uses the same cases in a separate process model.
 """
@@ -60,7 +60,7 @@ MESSAGES = Messages({
 
 
 def get(exercise_id: str) -> types.ModuleType:
-    """The module of exercise ``exercise_id`` ("ex01" ... "ex07")."""
+    """The module of exercise ``exercise_id`` ("ex01" ... "ex09")."""
     try:
         return EXERCISES[exercise_id]
     except KeyError:

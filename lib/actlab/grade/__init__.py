@@ -6,7 +6,7 @@
     actlab-grade report GRADES.csv --out report.html
     actlab-grade export GRADES.csv --roster ROSTER.csv --lms canvas|moodle --out import.csv
 
-EXERCISE is ex01..ex07 (or a module / .py file defining FUNCTIONS, TITLE, public_cases and
+EXERCISE is ex01..ex09 (or a module / .py file defining FUNCTIONS, TITLE, public_cases and
 hidden_cases); SUBMISSION is a notebook or a directory of notebooks. The student id is the file
 name without ``.ipynb`` (``--id parent``: the folder's name). Each submission gets one CSV row
 (``submission, exercise, score, max_score, status, feedback, functions, failed_checks, flags``;
@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="actlab-grade",
         description="Grade exercise notebooks, each in its own sandboxed process; one CSV row per submission.",
         epilog="Other commands: actlab-grade merge | gradescope | report | export (each with --help).")
-    p.add_argument("exercise", help="ex01..ex07, a module name, or a .py file with the checks")
+    p.add_argument("exercise", help="ex01..ex09, a module name, or a .py file with the checks")
     p.add_argument("submissions", nargs="+", help="notebooks (.ipynb) or directories holding them")
     p.add_argument("--out", required=True, help="the CSV to write (a journal goes beside it: OUT.journal)")
     p.add_argument("--workers", type=int, default=None, help="submissions graded at once (default: one per core)")
@@ -111,7 +111,7 @@ def _merge_parser() -> argparse.ArgumentParser:
 def _gradescope_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="actlab-grade gradescope",
                 description="Build a Gradescope autograder (setup.sh, run_autograder) for one exercise.")
-    p.add_argument("exercise", help="ex01..ex07")
+    p.add_argument("exercise", help="ex01..ex09")
     p.add_argument("--out", required=True, help="the zip to write, e.g. autograder.zip")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per submission (default 60)")
     p.add_argument("--class-lang", choices=("ko", "en"), default="ko",

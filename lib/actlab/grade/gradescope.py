@@ -70,7 +70,7 @@ def _add(zf: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) 
 
 
 def build_autograder(exercise: str, out: str | os.PathLike, *, seed: int, timeout: float = 60.0, class_lang: str = "ko") -> Path:
-    """Write the autograder zip for ``exercise`` (ex01..ex07) to ``out``; returns its path."""
+    """Write the autograder zip for ``exercise`` (ex01..ex09) to ``out``; returns its path."""
     ex = load_exercise(exercise, seed)  # a mistake in the exercise id fails here, before writing anything
     out = Path(out)
     if out.is_dir():
