@@ -273,3 +273,27 @@ def test_init_label_names_the_default_choice():
     assert gp.init_label("default", "relu") == "default (He)"
     assert gp.init_label("default", "tanh") == "default (Xavier)"
     assert gp.init_label("small") == "N(0, 0.01²)"
+
+
+def test_network_holds_the_weights_and_data_that_flow_measures():
+    """The chapter's cell runs its own passes on these arrays: they must be the ones flow() measured."""
+    from actlab import ACTIVATIONS
+
+    Ws, bs, X, y = gp.network("tanh", 4)
+    f = ACTIVATIONS["tanh"]
+    zs, acts = [], [X]
+    for W, b in zip(Ws[:-1], bs[:-1]):
+        zs.append(acts[-1] @ W + b)
+        acts.append(f.fn(zs[-1]))
+    delta = 2 * (acts[-1] @ Ws[-1] + bs[-1] - y) / len(y)
+    norms = []
+    for l in range(4, 0, -1):
+        delta = (delta @ Ws[l].T) * f.derivative(zs[l - 1])
+        norms.append(np.linalg.norm(acts[l - 1].T @ delta))
+    np.testing.assert_allclose(norms[::-1], gp.flow("tanh", 4).weight_grad_norm, rtol=1e-10)
+    assert gp.network("tanh", 4, "large")[0][0].std() > 5 * Ws[0].std()
+
+
+def test_ratio_table_takes_per_layer_norms():
+    rows = {line.split()[0]: line.split()[1:] for line in gp.ratio_table({("relu", 3): [8.0, 1.0, 2.0]}).splitlines()}
+    assert rows["relu"] == ["4"]
