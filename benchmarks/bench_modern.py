@@ -20,28 +20,16 @@ never in the tests.
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 from scipy import special
 
 import actlab
+from bench_activations import best_pair  # the same alternating timer as the activation benchmark
 
 #: label -> the slowest acceptable time as a multiple of the baseline's
 TARGETS = {"log_sigmoid": 1.5, "glu": 2.0, "swiglu": 2.0, "layer_norm": 3.0, "rms_norm": 3.0,
            "attention_softmax": 2.0}
-
-
-def best_pair(fn, baseline, repeat):
-    """Best times of fn and its baseline, measured alternately so both see the same machine load."""
-    fn(), baseline()
-    t_fn, t_base = [], []
-    for _ in range(repeat):
-        for f, times in ((fn, t_fn), (baseline, t_base)):
-            t = time.perf_counter()
-            f()
-            times.append(time.perf_counter() - t)
-    return min(t_fn), min(t_base)
 
 
 def naive_layer_norm(x, eps=1e-5):
