@@ -58,7 +58,12 @@ def test_glossary_entries_are_complete_and_unique():
     seen_ko, seen_en = set(), set()
     for t in TERMS:
         assert {"ko", "en", "avoid", "note_ko", "note_en"} <= set(t), t
-        assert re.search("[가-힣]", t["ko"]), f"{t['ko']!r} is not Korean"
+        if t.get("latin"):  # a name Korean texts keep in Latin letters: its Korean long name is a variant
+            assert t["ko"].isascii() and any(re.search("[가-힣]", v) for v in t["avoid"]), t
+        else:
+            assert re.search("[가-힣]", t["ko"]), f"{t['ko']!r} is not Korean"
+        for where, phrase in t.get("defined_once", {}).items():
+            assert any(v in phrase for v in t["avoid"]) and t["ko"] in phrase, (t["ko"], where, phrase)
         assert not re.search("[가-힣]", t["note_en"]), t["en"]
         assert t["ko"] not in seen_ko and t["en"] not in seen_en, f"duplicate term {t['ko']} / {t['en']}"
         assert t["ko"] not in t["avoid"], f"{t['ko']} lists itself as a variant to avoid"
@@ -91,7 +96,13 @@ def _occurrences(text: str, word: str) -> list[int]:
     return found
 
 
-def _variants_in(text: str) -> list[str]:
+def _variants_in(text: str, where: str | None = None) -> list[str]:
+    """The variants in ``text``; ``where`` (a chapter's file stem, ``03_sigmoid_tanh``) allows each
+    ``defined_once`` phrase of that chapter once: only its first occurrence is set aside."""
+    for t in TERMS:
+        phrase = t.get("defined_once", {}).get(where)
+        if phrase:
+            text = text.replace(phrase, " ", 1)
     return [f"{v} (use {t['ko']})" for t in TERMS for v in t["avoid"] if _occurrences(text, v)]
 
 
@@ -101,10 +112,30 @@ def test_variant_check_sees_through_longer_terms():
     assert _variants_in("얇은 신경망") == ["얇은 신경망 (use 부분 신경망)"]
 
 
+def test_a_variant_is_allowed_once_only_in_its_defining_phrase_and_chapter():
+    phrase = "하이퍼볼릭 탄젠트(hyperbolic tangent, tanh)"
+    variant = ["하이퍼볼릭 탄젠트 (use tanh)"]
+    assert _variants_in(f"시그모이드와 {phrase}의 식", where="03_sigmoid_tanh") == []
+    assert _variants_in(f"{phrase}의 식. tanh는 {phrase}", where="03_sigmoid_tanh") == variant  # twice
+    assert _variants_in(f"{phrase}의 식", where="04_relu_family") == variant  # another chapter
+    assert _variants_in("하이퍼볼릭 탄젠트는", where="03_sigmoid_tanh") == variant  # not the defining phrase
+
+
+DEFINED_ONCE = [(where, t["ko"], phrase) for t in TERMS for where, phrase in t.get("defined_once", {}).items()]
+
+
+@pytest.mark.parametrize("where,term,phrase", DEFINED_ONCE, ids=[w + ":" + k for w, k, _ in DEFINED_ONCE])
+def test_a_defining_phrase_stands_exactly_once_in_its_chapter(where, term, phrase):
+    source = ROOT / "chapters" / "src" / f"{where}.md"
+    notebook = ROOT / "chapters" / "ko" / f"{where}.ipynb"
+    assert korean_prose(source.read_text(encoding="utf-8")).count(phrase) == 1, (source.name, phrase)
+    assert "\n".join(notebook_texts(notebook)[0]).count(phrase) == 1, (notebook.name, phrase)
+
+
 @pytest.mark.parametrize("path", sources(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_korean_prose_of_the_sources_uses_the_glossary_terms(path):
     """The sources, where authors write: the generated notebooks follow (and are checked too)."""
-    found = _variants_in(korean_prose(path.read_text(encoding="utf-8")))
+    found = _variants_in(korean_prose(path.read_text(encoding="utf-8")), where=path.stem)
     assert not found, f"{path.name}: variant terms in Korean prose {found}"
 
 
@@ -115,7 +146,8 @@ def test_korean_text_uses_the_glossary_terms(path):
         text = "\n".join(markdown + outputs)
     else:
         text = path.read_text(encoding="utf-8")
-    assert not _variants_in(text), f"{path.name}: variant terms {_variants_in(text)}"
+    found = _variants_in(text, where=path.stem)
+    assert not found, f"{path.name}: variant terms {found}"
 
 
 def korean_strings(path: Path) -> str:

@@ -88,7 +88,7 @@ _ENTRIES = [
            {"ko": "도함수가 최대 0.25라 깊은 망에서 기울기가 소실되고, 출력이 0 중심이 아니다",
             "en": "derivative at most 0.25, so deep stacks vanish; outputs are not zero-centred"},
            smooth=True),
-    _entry("tanh", "하이퍼볼릭 탄젠트", "Tanh",
+    _entry("tanh", "tanh", "Tanh",  # Korean texts write tanh (glossary.yml)
            r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}", r"\tanh'(x) = 1 - \tanh^2(x)",
            (-1.0, 1.0), r"(-1, 1)",
            {"ko": "0 중심이고 0 근처 기울기가 1이다; RNN에서 흔히 쓴다",

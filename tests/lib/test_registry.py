@@ -50,10 +50,19 @@ def test_entry_fields(name):
 
 
 def test_korean_names_are_korean_where_a_korean_name_exists():
-    # acronyms (ReLU, GELU...) stay Latin in Korean texts too; the rest are Korean words
-    for name in ("identity", "step", "sigmoid", "tanh", "swish", "softplus", "softsign",
+    # acronyms (ReLU, GELU...) and tanh stay Latin in Korean texts too; the rest are Korean words
+    for name in ("identity", "step", "sigmoid", "swish", "softplus", "softsign",
                  "hard_sigmoid", "hard_swish"):
         assert HANGUL.search(ACTIVATIONS[name].name_ko), name
+
+
+@pytest.mark.parametrize("name,term", [("identity", "identity function"), ("step", "step function"),
+                                       ("sigmoid", "sigmoid"), ("tanh", "hyperbolic tangent")])
+def test_korean_names_are_the_glossary_terms(name, term):
+    """Figures and tables name a function as the chapters do: the glossary's one Korean form."""
+    from actlab.i18n import glossary
+
+    assert ACTIVATIONS[name].name_ko == glossary()[term]["ko"]
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -31,7 +31,7 @@ from .cases import Case
 
 SLUG = "ex02_sigmoid_tanh"
 FUNCTIONS = ("sigmoid", "sigmoid_derivative", "tanh", "tanh_derivative")
-TITLE = {"ko": "시그모이드와 하이퍼볼릭 탄젠트", "en": "Sigmoid and tanh"}
+TITLE = {"ko": "시그모이드와 tanh", "en": "Sigmoid and tanh"}
 
 REFERENCE = {
     "sigmoid": A.sigmoid, "sigmoid_derivative": A.sigmoid_derivative,
