@@ -11,6 +11,7 @@ import pytest  # noqa: E402
 
 import actlab  # noqa: E402
 from actlab import gradflow  # noqa: E402
+from actlab import ACTIVATIONS  # noqa: E402
 from actlab.chapters import ch09_vanishing_exploding as gp  # noqa: E402
 from actlab.tables import display_width  # noqa: E402
 
@@ -54,6 +55,7 @@ def test_tables_align_hangul_columns():
     # right-aligned columns: every row ends at the same display column (a Hangul syllable counts twice)
     assert len({display_width(r) for r in rows}) == 1
     assert "배치 정규화" in rows[0]
+    assert [r.split(",")[0] for r in rows[1:]] == ["시그모이드", "tanh", "ReLU"]  # the registry's Korean names
 
 
 # ---- measurements --------------------------------------------------------------------------------
@@ -81,14 +83,30 @@ def test_sigmoid_gradients_vanish_below_the_derivative_bound_and_relu_tanh_do_no
         assert 0.05 < grid[(act, depth)].ratio() < 20
 
 
-def test_ratio_table_prints_every_ratio_and_the_bound_row():
+@pytest.mark.parametrize("lang,names", [("ko", ("시그모이드", "ReLU")), ("en", ("Sigmoid", "ReLU"))])
+def test_ratio_table_prints_every_ratio_and_the_bound_row(lang, names):
+    actlab.set_language(lang)
     grid = gp.flow_grid(activations=("sigmoid", "relu"), depths=(5, 10))
     rows = {line.split()[0]: line.split()[1:] for line in gp.ratio_table(grid).splitlines()}
+    assert list(rows) == ["L", *names, "0.25^L"]  # rows named as the registry names them in this language
     assert rows["L"][1:] == ["5", "10"]
-    assert rows["sigmoid"] == [gp.fmt(grid[("sigmoid", d)].ratio()) for d in (5, 10)]
-    assert rows["relu"] == [gp.fmt(grid[("relu", d)].ratio()) for d in (5, 10)]
+    assert rows[names[0]] == [gp.fmt(grid[("sigmoid", d)].ratio()) for d in (5, 10)]
+    assert rows[names[1]] == [gp.fmt(grid[("relu", d)].ratio()) for d in (5, 10)]
     assert [float(v) for v in rows["0.25^L"]] == pytest.approx([0.25**5, 0.25**10], rel=5e-3)
     assert "0.25^L" not in gp.ratio_table(grid, bound=None)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_tables_name_registry_rows_in_the_language_and_keep_other_titles(lang):
+    actlab.set_language(lang)
+    nets = {"Xavier": gp.flow("tanh", 5, "xavier")}
+    compare = gp.compare_table({"tanh": nets, "relu": {"He": gp.flow("relu", 5, "he")}, "mine": nets})
+    assert [line.split()[0] for line in compare.splitlines()[2:]] == [ACTIVATIONS["tanh"].label(lang), "ReLU", "mine"]
+    assert gp.init_table(nets, title="tanh").splitlines()[0].startswith(ACTIVATIONS["tanh"].label(lang) + ": ")
+    twin = gp.twin_table(depth=5, activations=("sigmoid", "tanh", "relu"), inits=("xavier",)).splitlines()
+    assert [line.split()[0] for line in twin[2:]] == [ACTIVATIONS[a].label(lang) for a in ("sigmoid", "tanh", "relu")]
+    assert ACTIVATIONS["sigmoid"].label(lang) == {"ko": "시그모이드", "en": "Sigmoid"}[lang]
+    assert ACTIVATIONS["tanh"].label("ko") == "tanh"  # the glossary's choice: Korean texts write tanh
 
 
 def test_large_weights_explode_with_relu_by_about_s_sqrt_n_over_sqrt2_per_layer():
@@ -192,6 +210,7 @@ def test_plot_depths_draws_every_activation_and_a_bound_falling_by_a_quarter_per
     assert ax.get_yscale() == "log"
     lines = ax.get_lines()
     assert len(lines) == 4
+    assert [line.get_label() for line in lines[:3]] == [ACTIVATIONS[a].label() for a in gp.SHOWN_ACTIVATIONS]
     np.testing.assert_allclose(lines[0].get_ydata(), grid[("sigmoid", 10)].weight_grad_norm)
     bound = lines[-1].get_ydata()
     np.testing.assert_allclose(bound[:-1] / bound[1:], 0.25)
@@ -237,7 +256,7 @@ def test_explorer_redraws_for_depth_activation_and_init():
     np.testing.assert_allclose(line.get_ydata(), gp.flow("sigmoid", 10, "xavier").weight_grad_norm)
     ex.set(depth=25, activation="relu", init="large")
     ax = ex.figure.axes[0]
-    assert ax.get_title().startswith("relu, N(0, 1)")
+    assert ax.get_title().startswith("ReLU, N(0, 1)")
     assert gp.fmt(gp.flow("relu", 25, "large").ratio()) in ax.get_title()
     assert len(ax.get_lines()[0].get_xdata()) == 25
     with pytest.raises(ValueError):
@@ -253,7 +272,8 @@ def test_twin_has_one_panel_per_combination_on_one_shared_axis():
     assert len({ax.get_ylim() for ax in fig.axes}) == 1
     titles = [ax.get_title() for ax in fig.axes]
     for title, (a, i) in zip(titles, [(a, i) for a in acts for i in inits]):
-        assert title.startswith(f"{a}, {gp.init_label(i)}") and gp.fmt(gp.flow(a, 8, i).ratio()) in title
+        assert title.startswith(f"{ACTIVATIONS[a].label()}, {gp.init_label(i)}")
+        assert gp.fmt(gp.flow(a, 8, i).ratio()) in title
     low, high = fig.axes[0].get_ylim()
     everything = np.concatenate([gp.flow(a, 8, i).weight_grad_norm for a in acts for i in inits])
     assert low <= everything.min() and everything.max() <= high
@@ -296,4 +316,4 @@ def test_network_holds_the_weights_and_data_that_flow_measures():
 
 def test_ratio_table_takes_per_layer_norms():
     rows = {line.split()[0]: line.split()[1:] for line in gp.ratio_table({("relu", 3): [8.0, 1.0, 2.0]}).splitlines()}
-    assert rows["relu"] == ["4"]
+    assert rows["ReLU"] == ["4"]

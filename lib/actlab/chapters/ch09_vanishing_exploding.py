@@ -151,6 +151,12 @@ def _activation(name, argument="activation"):
     return registry.get(name, argument).name
 
 
+def _label(key) -> str:
+    """How tables and figures name a row or panel: a registry name as the function's name in the active
+    language (``"sigmoid"`` -> 시그모이드 or Sigmoid, ``"relu"`` -> ReLU), any other label as given."""
+    return ACTIVATIONS[key].label() if isinstance(key, str) and key in ACTIVATIONS else str(key)
+
+
 def network(activation: str, depth: int, init: str = "default", *, width: int = WIDTH, seed: int = 0):
     """The weights and data that :func:`flow` measures, as plain arrays, so a cell can run the passes itself.
 
@@ -227,11 +233,11 @@ def _ratio(norms):
 def ratio_table(grid, bound: str | None = "sigmoid") -> str:
     r"""The ratio :math:`\lVert\partial L/\partial W_1\rVert / \lVert\partial L/\partial W_L\rVert` of every
     network of :func:`flow_grid`, or of a dict ``{(activation, depth): per-layer norms}`` (rows: activations,
-    columns: depths), and the row
+    columns: depths; rows named in the active language), and the row
     :math:`(\max|f'|)^L` of ``bound`` (``0.25^L`` for the sigmoid; None leaves it out).
     """
     activations, depths = _axes_of(grid)
-    rows = [(a, [fmt(_ratio(grid[(a, d)])) for d in depths]) for a in activations]
+    rows = [(_label(a), [fmt(_ratio(grid[(a, d)])) for d in depths]) for a in activations]
     if bound is not None:
         _activation(bound, "bound")
         rows.append((f"{max_derivative(bound):g}^L", [fmt(v) for v in derivative_bound(bound, depths)]))
@@ -267,29 +273,31 @@ _FIELDS = ("a_std", "a_mean", "z_std", "z_mean", "weight_grad_norm", "delta_norm
 
 def init_table(flows: dict, field: str = "a_std", layers=None, *, title: str | None = None) -> str:
     """:func:`layer_table` of one statistic (``"a_std"``, ``"weight_grad_norm"``, ...) of several networks
-    (``flows``: label -> GradientFlow), under the line ``"{title}: {name of the statistic}"`` if ``title``."""
+    (``flows``: label -> GradientFlow), under the line ``"{title}: {name of the statistic}"`` if ``title``
+    (a registry name there is shown in the active language)."""
     if field not in _FIELDS:
         raise ValueError(f"field must be a per-layer statistic of GradientFlow ({', '.join(_FIELDS)}), got {field!r}")
     if not isinstance(flows, dict) or not flows:
         raise ValueError("flows must be a non-empty dict label -> GradientFlow")
     table = layer_table({label: getattr(f, field) for label, f in flows.items()}, layers)
-    return table if title is None else f"{title}: {TABLE_TITLES(field)}\n{table}"
+    return table if title is None else f"{_label(title)}: {TABLE_TITLES(field)}\n{table}"
 
 
 def batch_norm_groups(cases=(("sigmoid", "xavier"), ("tanh", "large"), ("relu", "he")), depth: int = 20) -> dict:
-    """``{"sigmoid, Xavier": {"without batch norm": flow, "with batch norm": flow}, ...}`` for
+    """``{"시그모이드, Xavier": {"배치 정규화 없음": flow, "배치 정규화": flow}, ...}`` (in the active language) for
     :func:`compare_table` and :func:`plot_flows`: each (activation, init) with and without batch normalisation."""
     groups = {}
     for activation, init in cases:
-        title = f"{_activation(activation)}, {init_label(init, activation)}"
+        title = f"{_label(_activation(activation))}, {init_label(init, activation)}"
         groups[title] = {MESSAGES("without_bn"): flow(activation, depth, init),
                          MESSAGES("with_bn"): flow(activation, depth, init, batch_norm=True)}
     return groups
 
 
 def compare_table(groups: dict, field: str = "ratio") -> str:
-    """One row per group (title -> {label: GradientFlow}), one column per label: ``field`` is
-    ``"ratio"`` (first/last weight gradient norm) or ``"first"`` (the first layer's norm)."""
+    """One row per group (title -> {label: GradientFlow}; a registry name as title is shown in the active
+    language), one column per label: ``field`` is ``"ratio"`` (first/last weight gradient norm) or
+    ``"first"`` (the first layer's norm)."""
     if field not in ("ratio", "first"):
         raise ValueError(f"field must be 'ratio' or 'first', got {field!r}")
     if not isinstance(groups, dict) or not groups:
@@ -297,7 +305,7 @@ def compare_table(groups: dict, field: str = "ratio") -> str:
     labels = list(dict.fromkeys(label for flows in groups.values() for label in flows))
     rows = []
     for title, flows in groups.items():
-        rows.append((title, [fmt(flows[l].ratio() if field == "ratio" else flows[l].weight_grad_norm[0])
+        rows.append((_label(title), [fmt(flows[l].ratio() if field == "ratio" else flows[l].weight_grad_norm[0])
                              if l in flows else "-" for l in labels]))
     return f"{TABLE_TITLES(field)}\n" + _table("", labels, rows)
 
@@ -353,7 +361,7 @@ def plot_depths(grid, bound: str | None = "sigmoid", *, size=None):
         for i, a in enumerate(activations):
             f = grid[(a, d)]
             ax.plot(f.layers, _positive(f.weight_grad_norm), **_markers(d),
-                    color=plotting.COLORS[i % len(plotting.COLORS)], label=a)
+                    color=plotting.COLORS[i % len(plotting.COLORS)], label=_label(a))
         if bound is not None and (bound, d) in grid:
             last = grid[(bound, d)].weight_grad_norm[-1]
             layers = np.arange(1, d + 1)
@@ -375,7 +383,8 @@ def _ticks(depth):
 
 
 def plot_flows(groups: dict, fields=("a_std", "weight_grad_norm"), *, size=None):
-    """Rows: ``fields``; columns: ``groups`` (title -> {label: GradientFlow}). Every panel on a log scale.
+    """Rows: ``fields``; columns: ``groups`` (title -> {label: GradientFlow}; a registry name as title is
+    shown in the active language). Every panel on a log scale.
 
     >>> fig = plot_flows({"tanh": {"Xavier": flow("tanh", 10, "xavier")}})   # doctest: +SKIP
     """
@@ -398,7 +407,7 @@ def plot_flows(groups: dict, fields=("a_std", "weight_grad_norm"), *, size=None)
             _log_y(ax)
             ax.set_xticks(_ticks(max(f.depth for f in flows.values())))
             if r == 0:
-                ax.set_title(title)
+                ax.set_title(_label(title))
                 ax.legend(loc="best")
             if r == nrows - 1:
                 ax.set_xlabel(MESSAGES("layer"))
@@ -576,7 +585,7 @@ def _draw_flow(ax, depth, activation, init, *, bound=True, ylim=None):
         every = 10 if span <= 60 else 20
         ax.set_yticks(10.0 ** np.arange(np.ceil(np.log10(lo) / every) * every, np.log10(hi) + 0.5, every))
     ax.set_xticks(_ticks(depth))
-    ax.set_title(f"{activation}, {init_label(init, activation)}\n{MESSAGES('ratio', r=fmt(f.ratio()))}",
+    ax.set_title(f"{_label(activation)}, {init_label(init, activation)}\n{MESSAGES('ratio', r=fmt(f.ratio()))}",
                  fontsize=10)
     return f
 
@@ -588,7 +597,7 @@ def _controls(depth=10, activation="sigmoid", init="xavier"):
     inits = [(init_label(k), k) for k in ("small", "xavier", "he", "large")]
     return {
         "depth": explorers.int_slider(MESSAGES("depth"), lo, hi, value=depth),
-        "activation": explorers.dropdown(MESSAGES("activation"), [(a, a) for a in EXPLORER_ACTIVATIONS],
+        "activation": explorers.dropdown(MESSAGES("activation"), [(_label(a), a) for a in EXPLORER_ACTIVATIONS],
                                          value=activation),
         "init": explorers.dropdown(MESSAGES("init"), inits, value=init),
     }
@@ -642,6 +651,6 @@ def twin_table(depth: int = 20, activations=("sigmoid", "tanh", "relu"), inits=(
     rows = []
     for a in activations:
         flows = [flow(a, depth, i) for i in inits]
-        rows.append((a, [fmt(f.weight_grad_norm[0] if field == "first" else f.ratio()) for f in flows]))
+        rows.append((_label(a), [fmt(f.weight_grad_norm[0] if field == "first" else f.ratio()) for f in flows]))
     corner = f"L = {depth}"
     return f"{TABLE_TITLES(field)}\n" + _table(corner, [init_label(i) for i in inits], rows)
