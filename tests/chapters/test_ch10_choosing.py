@@ -7,8 +7,11 @@ import pytest
 
 from actlab import ACTIVATIONS
 from actlab.i18n import set_language
-from actlab.chapters.ch10_choosing import (HiddenResult, compare_hidden, fit_regression_outputs, hidden_table,
-                                          measure_costs, plot_hidden_comparison, regression_target, summary_table)
+from actlab import activations as A
+from actlab.softmax import softmax
+from actlab.chapters.ch10_choosing import (TEXTBOOK, Costs, HiddenResult, compare_hidden, cost_label, cost_table,
+                                          fit_regression_outputs, hidden_table, measure_costs, plot_hidden_comparison,
+                                          regression_target, stored_costs, summary_table, textbook_function)
 
 EXTRA_ROWS = 2  # softmax and Maxout after the registry
 
@@ -68,15 +71,112 @@ def test_headers_follow_the_language():
     assert not re.search("[가-힣]", summary_table(lang="en"))
 
 
+# ---- the cost column ----------------------------------------------------------------------------
 def test_costs_are_relative_to_relu_and_fill_the_column():
-    costs = measure_costs(names=["relu", "sigmoid"], n=10_000, repeat=2)
-    assert set(costs) == {"relu", "sigmoid", "softmax", "maxout"}
-    assert costs["relu"] == 1.0 and all(c > 0 for c in costs.values())
+    costs = measure_costs(names=["sigmoid"], n=10_000, repeat=2)
+    assert isinstance(costs, Costs)
+    assert set(costs.textbook) == set(costs.actlab) == {"relu", "sigmoid"}
+    assert costs.textbook["relu"] == 1.0 and all(c > 0 for c in [*costs.textbook.values(), *costs.actlab.values()])
+    assert costs.settings["n"] == 10_000 and costs.settings["repeat"] == 2 and costs.settings["baseline"] == "np.maximum(x, 0)"
+    assert costs.machine["numpy"] == np.__version__ and costs.machine["cores"] >= 1
     table = summary_table(lang="en", names=["relu", "sigmoid"], costs=costs)
-    assert f"{costs['sigmoid']:.1f}×" in table and "—" not in table
-    full = summary_table(lang="en", costs=costs)
+    assert f"{costs.textbook['sigmoid']:.1f}×" in table and "—" not in table
+    full = summary_table(lang="en", costs=measure_costs(names=["maxout"], n=1000, repeat=1))
     assert "k× the weighted sums" in cells_of(full.splitlines()[-1])[4]
     assert "—" in full  # functions that were not timed
+    assert "maxout" not in measure_costs(names=["maxout"], n=1000, repeat=1).actlab  # a layer, not a function
+
+
+def test_textbook_code_computes_the_activation_it_times():
+    """What the cost column times is the activation itself, written as a user would (default parameters)."""
+    x = np.linspace(-12, 12, 2400)  # rows of 100 for softmax
+    x2 = x[::-1].copy()
+    for name in TEXTBOOK:
+        got = textbook_function(name)(x, x2)
+        if name == "gelu_tanh":
+            want = A.gelu(x, approximate="tanh")
+        elif name == "softmax":
+            want = softmax(x.reshape(-1, 100), axis=1)
+        elif name == "maxout":
+            want = np.maximum(x, x2)
+        else:
+            want = ACTIVATIONS[name].fn(x)
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12, err_msg=name)
+    assert set(ACTIVATIONS) <= set(TEXTBOOK)
+    with pytest.raises(ValueError, match="name must"):
+        textbook_function("nope")
+
+
+def test_stored_costs_cover_every_entry_and_say_where_they_were_measured():
+    costs = stored_costs()
+    assert set(costs.textbook) == set(TEXTBOOK) and set(costs.actlab) == set(TEXTBOOK) - {"maxout"}
+    assert costs.textbook["relu"] == 1.0 and all(c >= 0 for c in costs.textbook.values())
+    assert costs.settings["statistic"] == "median" and costs.settings["repeat"] >= 11
+    assert costs.settings["n"] >= 100_000 and costs.settings["dtype"] == "float64"
+    assert {"cpu", "cores", "system", "python", "numpy", "scipy"} <= set(costs.machine)
+    assert stored_costs() is costs  # read once
+
+
+def test_stored_costs_are_package_data():
+    """The wheel (Colab installs one) must carry the numbers chapter 10 reads."""
+    import tomllib
+    from pathlib import Path
+
+    import actlab.chapters
+
+    root = Path(__file__).resolve().parents[2]
+    package_data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert "activation_costs.json" in package_data.get("actlab.chapters", []) or \
+        "chapters/activation_costs.json" in package_data.get("actlab", [])
+    assert (Path(actlab.chapters.__file__).parent / "activation_costs.json").is_file()
+
+
+def test_prose_claims_hold_for_the_stored_costs():
+    """Chapter 10 states these about the stored cost column (both languages); they must stay true
+    when benchmarks/bench_activation_costs.py --write stores new numbers (else rewrite the prose).
+    Each claim keeps a margin, so that a remeasurement on the same machine does not flip it."""
+    t = stored_costs().textbook
+    others = set(t) - {"relu", "identity"}
+    close = {name for name in others if t[name] < 1.5}
+    assert close == CLOSE_TO_RELU and all(t[name] < 1.45 for name in close)
+    assert all(t[name] >= 2.0 * 1.1 for name in others - close)  # "every other one costs 2x or more"
+    assert t["identity"] < 0.1  # returning x costs nothing
+    for name in ("leaky_relu", "prelu", "step"):  # no exponential, yet np.where / np.heaviside cost more
+        assert t[name] > 5 * t["relu6"] and t[name] > 2 * stored_costs().actlab[name], name
+    ranking = sorted(t, key=t.get, reverse=True)
+    assert set(ranking[:2]) == MOST_EXPENSIVE and t[ranking[1]] > 1.3 * t[ranking[2]]
+    assert t["mish"] > 1.3 * t["softplus"]  # Mish is softplus plus a tanh and a product
+    assert t["gelu_tanh"] > 1.2 * t["gelu"]  # in NumPy the usual tanh approximation saves nothing
+    assert 0.8 < t["gelu"] / t["softplus"] < 1.25  # the textbook exact GELU costs about what softplus does
+    assert stored_costs().actlab["gelu"] > 1.5 * t["gelu"]  # actlab's exact GELU takes the longer, accurate path
+    one_exp = ("sigmoid", "silu", "swish", "elu", "selu", "celu", "tanh")  # "about 10 to 18 times"
+    assert all(9.5 < t[name] < 18.5 for name in one_exp)
+    assert min(t["softplus"], t["log_sigmoid"], t["gelu"]) > 1.2 * max(t[name] for name in one_exp)
+
+
+# what chapter 10's prose says (see test_prose_claims_hold_for_the_stored_costs)
+CLOSE_TO_RELU = {"hard_tanh", "relu6", "maxout"}
+MOST_EXPENSIVE = {"mish", "gelu_tanh"}
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_cost_table_lists_every_entry_cheapest_first_with_the_machine(lang):
+    costs = stored_costs()
+    lines = cost_table(costs, lang=lang).splitlines()
+    assert ("함수" in lines[0]) == (lang == "ko")
+    body, footer = lines[1:-1], lines[-1]
+    assert cost_table(costs, lang=lang, footer=False).splitlines() == lines[:-1]
+    assert len(body) == len(TEXTBOOK)
+    order = sorted(TEXTBOOK, key=lambda n: (costs.textbook[n], n))
+    for line, name in zip(body, order):
+        assert line.startswith(cost_label(name, lang)) and TEXTBOOK[name] in line, line
+        assert f"{costs.textbook[name]:.1f}×" in line
+    assert costs.machine["cpu"] in footer and costs.machine["numpy"] in footer and costs.settings["date"] in footer
+    assert f"{costs.settings['n']:,}" in footer
+    if lang == "en":
+        assert not re.search("[가-힣]", cost_table(costs, lang="en"))
+    with pytest.raises(TypeError, match="costs"):
+        cost_table({"relu": 1.0})
 
 
 def test_without_costs_the_cost_column_is_a_dash():
@@ -91,6 +191,8 @@ def test_bad_arguments_name_themselves():
         measure_costs(n=0)
     with pytest.raises(ValueError, match="names"):
         measure_costs(names=["nope"], n=100)
+    with pytest.raises(ValueError, match="multiple of 100"):
+        measure_costs(n=150)
     with pytest.raises(ValueError, match="names"):
         summary_table(lang="en", names=["softmax"])
 

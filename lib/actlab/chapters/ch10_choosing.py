@@ -2,8 +2,13 @@ r"""Chapter 10, choosing an activation: the summary table of every activation an
 
 * :func:`summary_table` / :func:`show_summary` -- one row per activation of the course (the registry,
   then softmax and Maxout): formula, range, derivative, relative cost, strengths, weaknesses, in
-  either language. :func:`measure_costs` fills the cost column (machine-dependent: notebooks show it
-  in a cell marked volatile).
+  either language.
+* :data:`TEXTBOOK`, :func:`measure_costs`, :func:`stored_costs`, :func:`cost_table` -- the cost
+  column: the plain NumPy/SciPy expression a user would write for each activation, timed against
+  ReLU's ``np.maximum(x, 0)`` (actlab's own functions beside it). Timings belong to a machine, so
+  ``benchmarks/bench_activation_costs.py --write`` measures them once into package data
+  (``activation_costs.json``, with the machine and versions) and every notebook shows those;
+  :func:`measure_costs` measures on the machine that calls it.
 * :func:`compare_hidden` / :func:`hidden_table` / :func:`plot_hidden_comparison` -- the same small
   MLP trained with different hidden activations (fixed seeds), its final loss and accuracy, and the
   gradient reaching its first layer at initialisation.
@@ -18,11 +23,17 @@ True
 """
 from __future__ import annotations
 
+import functools
+import json
 import numbers
-import timeit
+import time
 from dataclasses import dataclass
+from importlib import resources
+from types import MappingProxyType
+from typing import Mapping
 
 import numpy as np
+from scipy import special
 
 from .._validate import check_int, check_real
 from ..i18n import Messages, get_language, term
@@ -31,7 +42,8 @@ from ..registry import ACTIVATIONS
 from ..softmax import softmax
 from ..tables import text_table
 
-__all__ = ["measure_costs", "summary_table", "show_summary", "HIDDEN_CHOICES", "HiddenResult",
+__all__ = ["TEXTBOOK", "Costs", "textbook_function", "measure_costs", "stored_costs", "cost_table",
+           "cost_label", "measured_on", "machine_info", "summary_table", "show_summary", "HIDDEN_CHOICES", "HiddenResult",
            "compare_hidden", "hidden_table", "plot_hidden_comparison", "fit_regression_outputs",
            "regression_target", "MESSAGES"]
 
@@ -44,6 +56,14 @@ MESSAGES = Messages({
     "strengths": {"ko": "장점", "en": "Strengths"},
     "weaknesses": {"ko": "단점", "en": "Weaknesses"},
     "not_measured": {"ko": "—", "en": "—"},
+    "code": {"ko": "시간을 잰 NumPy/SciPy 코드", "en": "NumPy/SciPy code timed"},
+    "actlab_cost": {"ko": "actlab 함수의 상대 비용", "en": "actlab's own, relative"},
+    "gelu_tanh_name": {"ko": "GELU (tanh 근사)", "en": "GELU (tanh approximation)"},
+    "measured_on": {"ko": "측정: {date}, {cpu} ({cores}코어), {system}, Python {python}, NumPy {numpy}, SciPy {scipy}. "
+                          "float64 값 {n:,}개로 함수마다 {repeat}번 잰 시간의 중앙값을 ReLU({baseline})의 중앙값으로 나눈 값.",
+                    "en": "Measured {date} on {cpu} ({cores} cores), {system}, Python {python}, NumPy {numpy}, SciPy {scipy}: "
+                          "median of {repeat} timings of each function on {n:,} float64 values, divided by the median "
+                          "for ReLU ({baseline})."},
     "softmax_name": {"ko": "소프트맥스", "en": "Softmax"},
     "softmax_strengths": {"ko": "출력이 합이 1인 확률 분포다: 다중 분류 출력층",
                           "en": "outputs a probability distribution: the multi-class output layer"},
@@ -74,45 +94,197 @@ MAXOUT_FORMULA = r"h = \max_{1 \le j \le k} \left(w_j^{\top} x + b_j\right)"
 MAXOUT_DERIVATIVE = r"\frac{\partial h}{\partial z_j} = \begin{cases} 1 & j \text{ wins} \\ 0 & \text{otherwise} \end{cases}"
 
 
-# ---- the summary table ---------------------------------------------------------------------------
-def measure_costs(names=None, n: int = 200_000, repeat: int = 5, seed: int = 0) -> dict[str, float]:
-    """Time each activation on ``n`` float64 values; return its best time relative to ReLU's.
+# ---- the cost column: what a user would write, measured once ---------------------------------------
+#: The NumPy/SciPy expression a user would write for each activation (default parameters), the
+#: function the cost column times. Kept as text and compiled by :func:`textbook_function`, so the
+#: cost table prints exactly the code that was timed. ``x`` is the input; ``x2`` is a second array
+#: of the same size, the other piece of a Maxout unit with ``k = 2``.
+TEXTBOOK = {
+    "identity": "x",
+    "step": "np.heaviside(x, 0.0)",
+    "sigmoid": "1 / (1 + np.exp(-x))",
+    "tanh": "np.tanh(x)",
+    "relu": "np.maximum(x, 0)",
+    "relu6": "np.clip(x, 0, 6)",
+    "leaky_relu": "np.where(x > 0, x, 0.01 * x)",
+    "prelu": "np.where(x > 0, x, 0.25 * x)",
+    "elu": "np.where(x > 0, x, np.exp(x) - 1)",
+    "selu": "1.0507009873554805 * np.where(x > 0, x, 1.6732632423543772 * (np.exp(x) - 1))",
+    "celu": "np.maximum(x, 0) + np.minimum(0, np.exp(x) - 1)",
+    "gelu": "0.5 * x * (1 + special.erf(x / np.sqrt(2)))",
+    "gelu_tanh": "0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))",
+    "silu": "x / (1 + np.exp(-x))",
+    "swish": "x / (1 + np.exp(-1.0 * x))",
+    "mish": "x * np.tanh(np.logaddexp(0, x))",
+    "softplus": "np.logaddexp(0, x)",
+    "softsign": "x / (1 + np.abs(x))",
+    "hard_sigmoid": "np.clip(x + 3, 0, 6) / 6",
+    "hard_swish": "x * np.clip(x + 3, 0, 6) / 6",
+    "hard_tanh": "np.clip(x, -1, 1)",
+    "log_sigmoid": "-np.logaddexp(0, -x)",
+    "softmax": "special.softmax(x.reshape(-1, 100), axis=1)",
+    "maxout": "np.maximum(x, x2)",
+}
+#: The entry every cost is divided by.
+BASELINE = "relu"
+#: Where :func:`stored_costs` reads the numbers that ``benchmarks/bench_activation_costs.py --write`` measured.
+COSTS_FILE = "activation_costs.json"
 
-    Each function is timed alternately with ReLU (``repeat`` rounds of 3 calls each, best round
-    kept), so a busy machine slows both alike; ReLU's own entry is exactly 1. ``"softmax"`` is
-    timed on rows of 100 values; ``"maxout"`` is the maximum of ``k = 2`` pieces for ``n`` outputs
-    (``np.maximum`` of the two pieces: what a unit computes beyond its ``k`` weighted sums, which
-    cost far more). Timings depend on the machine: notebooks show them in cells marked volatile.
+
+def textbook_function(name: str):
+    """``TEXTBOOK[name]`` as a function of ``(x, x2)``.
+
+    >>> textbook_function("relu")(np.array([-1.0, 2.0]), None)
+    array([0., 2.])
+    """
+    if name not in TEXTBOOK:
+        raise ValueError(f"name must be one of {sorted(TEXTBOOK)}, got {name!r}")
+    # eval of this module's own fixed strings (never user input): the table shows the very text timed
+    return eval(f"lambda x, x2: {TEXTBOOK[name]}", {"np": np, "special": special})  # noqa: S307
+
+
+def _actlab_function(name: str):
+    """actlab's own function for a TEXTBOOK entry (None for Maxout, a layer rather than a function)."""
+    if name == "gelu_tanh":
+        return lambda x, x2: ACTIVATIONS["gelu"].fn(x, approximate="tanh")
+    if name == "softmax":
+        return lambda x, x2: softmax(x.reshape(-1, 100), axis=1)
+    if name == "maxout":
+        return None
+    return lambda x, x2, f=ACTIVATIONS[name].fn: f(x)
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Times relative to ReLU's (``np.maximum(x, 0)``): ``textbook`` for the :data:`TEXTBOOK`
+    expressions, ``actlab`` for the library's own functions (same baseline), with the ``settings``
+    of the measurement (n, dtype, repeat, seed, statistic) and the ``machine`` it ran on."""
+
+    textbook: Mapping[str, float]
+    actlab: Mapping[str, float]
+    settings: Mapping[str, object]
+    machine: Mapping[str, object]
+
+    def as_dict(self) -> dict:
+        """The JSON form :func:`stored_costs` reads."""
+        return {"settings": dict(self.settings), "machine": dict(self.machine),
+                "textbook": dict(self.textbook), "actlab": dict(self.actlab)}
+
+
+def machine_info() -> dict[str, object]:
+    """The CPU, core count, system and library versions a measurement depends on."""
+    import os
+    import platform
+
+    import scipy
+
+    cpu = platform.processor()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    return {"cpu": cpu or platform.machine(), "cores": os.cpu_count(), "system": f"{platform.system()} {platform.machine()}",
+            "python": platform.python_version(), "numpy": np.__version__, "scipy": scipy.__version__}
+
+
+def measure_costs(names=None, *, n: int = 1_000_000, repeat: int = 21, seed: int = 0) -> Costs:
+    """Time each :data:`TEXTBOOK` expression, and actlab's own function, on ``n`` float64 values.
+
+    Each round calls every function once, in an order shuffled with ``seed``, so a busy machine
+    slows all of them alike; after ``repeat`` rounds each function's median time is divided by the
+    median of ReLU's ``np.maximum(x, 0)``. The input is ``4 * standard_normal(n)`` drawn with
+    ``seed`` (both signs, the saturated tails too). ``names`` selects entries of :data:`TEXTBOOK`
+    (default: all); ReLU is always timed. The numbers belong to the machine that measured them:
+    chapter 10 shows the ones :func:`stored_costs` reads, and a student calls this function to see
+    their own.
     """
     n = check_int("n", n)
     repeat = check_int("repeat", repeat)
-    names = list(ACTIVATIONS) if names is None else list(names)
+    seed = check_int("seed", seed, minimum=0)
+    if n % 100:
+        raise ValueError(f"n must be a multiple of 100 (softmax is timed on rows of 100), got {n}")
+    names = list(TEXTBOOK) if names is None else list(names)
     for name in names:
-        registry.get(name, "names")
-    x = np.random.default_rng(seed).standard_normal(n) * 4
-    rows = x.reshape(-1, 100) if n % 100 == 0 else x.reshape(1, -1)
-    other = x[::-1].copy()
-    relu = ACTIVATIONS["relu"].fn
+        if name not in TEXTBOOK:
+            raise ValueError(f"names must be entries of TEXTBOOK {sorted(TEXTBOOK)}, got {name!r}")
+    if BASELINE not in names:
+        names.insert(0, BASELINE)
+    rng = np.random.default_rng(seed)
+    x, x2 = 4 * rng.standard_normal(n), 4 * rng.standard_normal(n)
+    calls = [(kind, name, fn) for name in names
+             for kind, fn in (("textbook", textbook_function(name)), ("actlab", _actlab_function(name)))
+             if fn is not None]
+    times = {(kind, name): [] for kind, name, _ in calls}
+    for _, _, fn in calls:
+        fn(x, x2)  # warm up: first-touch page faults and lazy imports stay out of the timing
+    for _ in range(repeat):
+        for i in rng.permutation(len(calls)):
+            kind, name, fn = calls[i]
+            start = time.perf_counter()
+            fn(x, x2)
+            times[kind, name].append(time.perf_counter() - start)
+    base = float(np.median(times["textbook", BASELINE]))
+    relative = {kind: {name: float(np.median(times[kind, name])) / base for k, name, _ in calls if k == kind}
+                for kind in ("textbook", "actlab")}
+    settings = {"n": n, "dtype": "float64", "repeat": repeat, "seed": seed, "statistic": "median",
+                "baseline": TEXTBOOK[BASELINE], "date": time.strftime("%Y-%m-%d", time.gmtime())}
+    return Costs(relative["textbook"], relative["actlab"], settings, machine_info())
 
-    def relative(call):
-        best, base = np.inf, np.inf
-        for _ in range(repeat):
-            base = min(base, timeit.timeit(lambda: relu(x), number=3))
-            best = min(best, timeit.timeit(call, number=3))
-        return best / base
 
-    calls = {name: (lambda f=ACTIVATIONS[name].fn: f(x)) for name in names if name != "relu"}
-    calls["softmax"] = lambda: softmax(rows)
-    calls["maxout"] = lambda: np.maximum(x, other)
-    costs = {name: 1.0 for name in names if name == "relu"}
-    costs.update({name: relative(call) for name, call in calls.items()})
-    return {name: costs[name] for name in [*names, "softmax", "maxout"]}
+@functools.cache
+def stored_costs() -> Costs:
+    """The costs measured once by ``benchmarks/bench_activation_costs.py --write`` (package data:
+    the same numbers in every notebook, whatever machine runs it)."""
+    data = json.loads(resources.files(__package__).joinpath(COSTS_FILE).read_text(encoding="utf-8"))
+    return Costs(MappingProxyType(data["textbook"]), MappingProxyType(data["actlab"]),
+                 MappingProxyType(data["settings"]), MappingProxyType(data["machine"]))
 
 
+def cost_label(name: str, lang: str | None = None) -> str:
+    """The display name of a :data:`TEXTBOOK` entry in ``lang`` (default: the active language)."""
+    lang = lang or get_language()
+    if name == "gelu_tanh":
+        return MESSAGES("gelu_tanh_name", lang=lang)
+    if name in ("softmax", "maxout"):
+        return MESSAGES(name + "_name", lang=lang)
+    return ACTIVATIONS[name].label(lang)
+
+
+def _times(value) -> str:
+    return f"{value:.1f}×"
+
+
+def cost_table(costs: Costs | None = None, lang: str | None = None, *, footer: bool = True) -> str:
+    """The cost of every :data:`TEXTBOOK` entry relative to ReLU, cheapest first, as aligned text:
+    function, the NumPy/SciPy code timed, its relative cost, actlab's relative cost; then (with
+    ``footer``) the :func:`measured_on` line. ``costs`` defaults to :func:`stored_costs`."""
+    costs = stored_costs() if costs is None else costs
+    if not isinstance(costs, Costs):
+        raise TypeError(f"costs must be a Costs (what measure_costs or stored_costs returns), got {type(costs).__name__}")
+    lang = lang or get_language()
+    header = [MESSAGES(key, lang=lang) for key in ("function", "code", "cost", "actlab_cost")]
+    order = sorted(costs.textbook, key=lambda name: (costs.textbook[name], name))
+    rows = [[cost_label(name, lang), TEXTBOOK[name], _times(costs.textbook[name]),
+             _times(costs.actlab[name]) if name in costs.actlab else MESSAGES("not_measured", lang=lang)]
+            for name in order]
+    table = text_table([header, *rows], right=[False, False, True, True])
+    return table + "\n" + measured_on(costs, lang=lang) if footer else table
+
+
+def measured_on(costs: Costs, lang: str | None = None) -> str:
+    """One line: the machine, library versions and settings of a measurement."""
+    m, s = costs.machine, costs.settings
+    return MESSAGES("measured_on", lang=lang or get_language(), cpu=m["cpu"], cores=m["cores"], system=m["system"],
+                    python=m["python"], numpy=m["numpy"], scipy=m["scipy"], n=s["n"], repeat=s["repeat"],
+                    date=s["date"], baseline=s["baseline"])
+
+
+# ---- the summary table ---------------------------------------------------------------------------
 def _cost_cell(costs, name):
     if costs is None or name not in costs:
         return MESSAGES("not_measured")
-    return f"{costs[name]:.1f}×"
+    return _times(costs[name])
 
 
 def _math(tex: str) -> str:
@@ -125,14 +297,18 @@ def _text(text: str) -> str:
     return text.replace("|", r"\|")
 
 
-def summary_table(lang: str | None = None, names=None, costs: dict[str, float] | None = None) -> str:
+def summary_table(lang: str | None = None, names=None, costs: Costs | Mapping[str, float] | None = None) -> str:
     """A Markdown table: function, formula, range, derivative, relative cost, strengths, weaknesses.
 
-    ``costs`` is what :func:`measure_costs` returns (``None`` leaves the cost column empty);
-    ``names`` selects registry entries (default: all, then softmax and Maxout as the last rows).
-    Math cells are ``$...$`` (rendered by Jupyter, and by MyST with the dollarmath extension).
+    ``costs`` is a :class:`Costs` (what :func:`stored_costs` or :func:`measure_costs` returns: its
+    ``textbook`` column is shown) or a mapping ``name -> cost relative to ReLU``; ``None`` leaves
+    the cost column empty. ``names`` selects registry entries (default: all, then softmax and
+    Maxout as the last rows). Math cells are ``$...$`` (rendered by Jupyter, and by MyST with the
+    dollarmath extension).
     """
     lang = lang or get_language()
+    if isinstance(costs, Costs):
+        costs = costs.textbook
     cols = ["function", "formula", "range", "derivative", "cost", "strengths", "weaknesses"]
     lines = ["| " + " | ".join(MESSAGES(c, lang=lang) for c in cols) + " |",
              "|" + " --- |" * len(cols)]
@@ -161,7 +337,7 @@ def summary_table(lang: str | None = None, names=None, costs: dict[str, float] |
     return "\n".join(lines)
 
 
-def show_summary(costs: dict[str, float] | None = None, lang: str | None = None):
+def show_summary(costs: Costs | Mapping[str, float] | None = None, lang: str | None = None):
     """Display :func:`summary_table` as rendered Markdown in a notebook (math included)."""
     from IPython.display import Markdown, display
 
