@@ -5,7 +5,9 @@ r"""The registry: one entry per elementwise activation, the single list the cour
 default values, exactly the function's keyword defaults), ``output_range`` (low, high for the
 defaults; closed bounds that every output lies within; the minima of GELU, SiLU and Mish are given
 to 13 digits, rounded down; a test checks every bound against SciPy's optimiser), and
-one-line ``strengths`` / ``weaknesses`` in both languages. Entries read as attributes or as keys
+one-line ``strengths`` / ``weaknesses`` in both languages. The formulas are written once; the words
+inside their ``\text{...}`` are English, and :meth:`Activation.formula_in` (or :func:`latex_in`) gives them
+in the notebook's language. Entries read as attributes or as keys
 (``entry.fn`` or ``entry["fn"]``). softmax, log_softmax and maxout are not elementwise; they live
 beside the registry in :mod:`actlab.softmax` and :mod:`actlab.maxout`.
 """
@@ -19,9 +21,32 @@ from typing import Callable, Mapping
 from . import activations as A
 from .i18n import get_language, check_language
 
-__all__ = ["Activation", "ACTIVATIONS", "get"]
+__all__ = ["Activation", "ACTIVATIONS", "get", "latex_in"]
 
 INF = math.inf
+
+#: The words the formulas write in ``\text{...}``, in Korean. One table, so that the Korean formulas of
+#: the registry and of chapter 10's table (softmax, Maxout) say the same thing the same way.
+_LATEX_TEXT_KO = {
+    r"\text{otherwise}": r"\text{그 외}",
+    r"(\alpha \text{ learned})": r"(\alpha\text{는 학습})",
+    r"j \text{ wins}": r"j\text{가 최대일 때}",
+}
+
+
+def latex_in(latex: str, lang: str | None = None) -> str:
+    r"""``latex`` with the words of its ``\text{...}`` in ``lang`` (default: the active language).
+
+    >>> latex_in(r"0 & \text{otherwise}", "ko")
+    '0 & \\text{그 외}'
+    >>> latex_in(r"0 & \text{otherwise}", "en")
+    '0 & \\text{otherwise}'
+    """
+    if check_language(lang or get_language()) == "en":
+        return latex
+    for en, ko in _LATEX_TEXT_KO.items():
+        latex = latex.replace(en, ko)
+    return latex
 
 
 @dataclass(frozen=True)
@@ -52,6 +77,14 @@ class Activation:
     def label(self, lang: str | None = None) -> str:
         """The display name in ``lang`` (default: the active language)."""
         return self.name_ko if check_language(lang or get_language()) == "ko" else self.name_en
+
+    def formula_in(self, lang: str | None = None) -> str:
+        """``formula`` with its words in ``lang`` (default: the active language); see :func:`latex_in`."""
+        return latex_in(self.formula, lang)
+
+    def derivative_formula_in(self, lang: str | None = None) -> str:
+        """``derivative_formula`` with its words in ``lang`` (default: the active language)."""
+        return latex_in(self.derivative_formula, lang)
 
     def __call__(self, x, **params):
         return self.fn(x, **params)
@@ -85,13 +118,13 @@ _ENTRIES = [
            (0.0, 1.0), r"(0, 1)",
            {"ko": "출력을 확률로 읽을 수 있어 이진 분류 출력층에 알맞다",
             "en": "reads as a probability: the output layer of binary classification"},
-           {"ko": "도함수가 최대 0.25라 깊은 망에서 기울기가 소실되고, 출력이 0 중심이 아니다",
+           {"ko": "도함수가 최대 0.25라 깊은 신경망에서 기울기가 소실되고, 출력이 0 중심이 아니다",
             "en": "derivative at most 0.25, so deep stacks vanish; outputs are not zero-centred"},
            smooth=True),
     _entry("tanh", "tanh", "Tanh",  # Korean texts write tanh (glossary.yml)
            r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}", r"\tanh'(x) = 1 - \tanh^2(x)",
            (-1.0, 1.0), r"(-1, 1)",
-           {"ko": "0 중심이고 0 근처 기울기가 1이다; RNN에서 흔히 쓴다",
+           {"ko": "0 중심이고 원점에서 경사가 1이다; RNN에서 흔히 쓴다",
             "en": "zero-centred with slope 1 at 0; common in RNNs"},
            {"ko": "양쪽 포화 영역에서 기울기가 사라진다", "en": "gradients vanish in both saturation regions"},
            smooth=True),
@@ -107,13 +140,13 @@ _ENTRIES = [
            r"\mathrm{ReLU6}'(x) = \begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}",
            (0.0, 6.0), r"[0, 6]",
            {"ko": "출력이 유계라 저정밀도 연산(모바일)에 유리하다", "en": "bounded output suits low-precision (mobile) inference"},
-           {"ko": "6을 넘으면 기울기가 0이다", "en": "zero gradient above 6 as well as below 0"}),
+           {"ko": "6을 넘으면 도함수가 0이다", "en": "zero gradient above 6 as well as below 0"}),
     _entry("leaky_relu", "Leaky ReLU", "Leaky ReLU",
            r"f(x) = \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}",
            r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}",
            (-INF, INF), r"(-\infty, \infty)",
-           {"ko": "음수 쪽에도 작은 경사가 있어 유닛이 죽지 않는다",
-            "en": "a small negative-side slope keeps units alive"},
+           {"ko": "음수 쪽에도 작은 경사가 있어 기울기가 0이 되지 않는다",
+            "en": "a small slope on the negative side keeps the gradient nonzero"},
            {"ko": "α를 사람이 정해야 한다", "en": "alpha is one more hyperparameter"},
            defaults={"alpha": 0.01}),
     _entry("prelu", "PReLU", "PReLU",
@@ -144,7 +177,7 @@ _ENTRIES = [
            r"f(x) = \max(0, x) + \min(0, \alpha (e^{x/\alpha} - 1))",
            r"f'(x) = \begin{cases} 1 & x > 0 \\ e^{x/\alpha} & x \le 0 \end{cases}",
            (-1.0, INF), r"(-\alpha, \infty)",
-           {"ko": "어떤 α에서도 미분이 연속이다", "en": "continuously differentiable for every alpha"},
+           {"ko": "어떤 α에서도 도함수가 연속이다", "en": "continuously differentiable for every alpha"},
            {"ko": "ELU와 거의 같아 쓰이는 곳이 드물다", "en": "rarely different enough from ELU to matter"},
            defaults={"alpha": 1.0}),
     _entry("gelu", "GELU", "GELU",
@@ -199,7 +232,7 @@ _ENTRIES = [
            r"f'(x) = \begin{cases} 0 & x < -3 \\ x/3 + 1/2 & -3 \le x \le 3 \\ 1 & x > 3 \end{cases}",
            (-0.375, INF), r"[-0.375, \infty)",
            {"ko": "모바일 모델(MobileNetV3)에서 스위시를 싸게 대신한다", "en": "a cheap swish for mobile models (MobileNetV3)"},
-           {"ko": "모서리에서 미분이 불연속이다", "en": "its derivative jumps at the corners"}),
+           {"ko": "x = ±3에서 도함수가 불연속이다", "en": "its derivative jumps at x = ±3"}),
     _entry("hard_tanh", "하드 tanh", "Hard tanh",
            r"f(x) = \min(\max(x, -1), 1)",
            r"f'(x) = \begin{cases} 1 & -1 < x < 1 \\ 0 & \text{otherwise} \end{cases}",

@@ -29,7 +29,7 @@ def test_table_has_a_row_per_activation_plus_softmax_and_maxout(lang):
         cells = cells_of(line)
         assert len(cells) == 7, line
         assert cells[0] == entry.label(lang)
-        assert cells[1] == "$" + entry.formula.replace("|", r"\vert ") + "$"
+        assert cells[1] == "$" + entry.formula_in(lang).replace("|", r"\vert ") + "$"
         assert cells[5] == entry.strengths[lang] and cells[6] == entry.weaknesses[lang]
     assert cells_of(lines[-2])[0] == {"ko": "소프트맥스", "en": "Softmax"}[lang]
     assert cells_of(lines[-1])[0] == {"ko": "맥스아웃", "en": "Maxout"}[lang]

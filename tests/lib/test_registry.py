@@ -113,6 +113,28 @@ def test_labels_follow_the_language():
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_formula_words_follow_the_language(name):
+    e = ACTIVATIONS[name]
+    for latex, in_lang in ((e.formula, e.formula_in), (e.derivative_formula, e.derivative_formula_in)):
+        assert in_lang("en") == latex  # the English formula is the one written in the registry
+        ko = in_lang("ko")
+        words = re.findall(r"\\text\{([^}]*)\}", ko)
+        assert all(HANGUL.search(w) for w in words), (name, ko)  # no English word left in Korean
+        # the Korean formula differs from the English one only inside \text{...}
+        strip = lambda s: re.sub(r"\s*\\text\{[^}]*\}", "", s).replace(r"\alpha ", r"\alpha")
+        assert strip(ko) == strip(latex), (name, ko)
+        assert ko.count("{") == ko.count("}")
+    with pytest.raises(ValueError, match="lang"):
+        e.formula_in("fr")
+
+
+def test_formulas_with_words_are_translated():
+    assert ACTIVATIONS["relu6"].derivative_formula_in("ko").endswith(r"0 & \text{그 외} \end{cases}")
+    assert ACTIVATIONS["prelu"].formula_in("ko").endswith(r"(\alpha\text{는 학습})")
+    assert actlab.registry.latex_in(r"1 & j \text{ wins}", "ko") == r"1 & j\text{가 최대일 때}"
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_outputs_lie_in_the_stated_closed_range(name):
     e = ACTIVATIONS[name]
     lo, hi = e.output_range

@@ -323,7 +323,7 @@ def summary_table(lang: str | None = None, names=None, costs: Costs | Mapping[st
 
     for name in selected:
         e = ACTIVATIONS[name]
-        row(e.label(lang), e.formula, e.range_latex, e.derivative_formula, _cost_cell(costs, name),
+        row(e.label(lang), e.formula_in(lang), e.range_latex, e.derivative_formula_in(lang), _cost_cell(costs, name),
             e.strengths[lang], e.weaknesses[lang])
     if names is None:
         row(MESSAGES("softmax_name", lang=lang), SOFTMAX_FORMULA, "(0, 1)", SOFTMAX_DERIVATIVE,
@@ -332,7 +332,8 @@ def summary_table(lang: str | None = None, names=None, costs: Costs | Mapping[st
         cost = _cost_cell(costs, "maxout")
         if costs is not None and "maxout" in costs:
             cost = MESSAGES("maxout_cost", lang=lang, cost=cost)
-        row(MESSAGES("maxout_name", lang=lang), MAXOUT_FORMULA, r"(-\infty, \infty)", MAXOUT_DERIVATIVE, cost,
+        row(MESSAGES("maxout_name", lang=lang), MAXOUT_FORMULA, r"(-\infty, \infty)",
+            registry.latex_in(MAXOUT_DERIVATIVE, lang), cost,
             MESSAGES("maxout_strengths", lang=lang), MESSAGES("maxout_weaknesses", lang=lang))
     return "\n".join(lines)
 
