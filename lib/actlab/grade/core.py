@@ -55,7 +55,8 @@ STATUS_MEANING = {
 }
 STATUSES = tuple(STATUS_MEANING)
 #: Flags that put an ``ok`` row on the report's "needs a look" list too.
-LOOK_FLAGS = ("cell_error", "memory_limit", "output_limit", "delegation")
+LOOK_FLAGS = ("cell_error", "memory_limit", "output_limit", "delegation", "no_functions", "too_large",
+              "setup_code", "cell_crash", "cell_time")
 MAX_NOTEBOOK_BYTES = 50 << 20
 
 
@@ -148,8 +149,13 @@ def load_exercise(spec: str | ModuleType, seed: int) -> Exercise:
     for case in cases:
         if case.function not in functions:
             raise UsageError(f"case {case.id!r} checks {case.function!r}, which is not in FUNCTIONS")
-    plan = [{"function": c.function, "args": [runner.encode(a) for a in c.args],
-             "errstate": dict(getattr(c, "errstate", None) or runner.RAISE_FP_DEFAULT)} for c in cases]
+    plan = []
+    for c in cases:
+        args = [runner.encode(a) for a in c.args]
+        # the most a returned value may take: far more than any right answer (about the size of
+        # its input), far less than a mistaken broadcast (x[:, None] + x) that would fill the results
+        plan.append({"function": c.function, "args": args, "max_bytes": max(1 << 20, 16 * len(json.dumps(args))),
+                     "errstate": dict(getattr(c, "errstate", None) or runner.RAISE_FP_DEFAULT)})
     cases_json = json.dumps(plan)
     public_json = json.dumps(plan[:len(public)])
     try:
@@ -198,6 +204,8 @@ class Graded:
     cells: list = field(default_factory=list)         # the child's records of cells that failed
     run: ChildRun = field(default_factory=ChildRun)
     flags: tuple = ()
+    crash: dict | None = None                         # the cell the first run died in, and how
+    setup_code: tuple = ()                            # (setup cell number, names it defines) when it holds code
 
     @property
     def score(self) -> float:
@@ -274,8 +282,17 @@ def grade_submission(ex: Exercise, sid: str, data: bytes | None, settings: Setti
     lang = settings.lang or sub.lang or settings.class_lang
     delegated = {f: _delegation_text(lang, f, info)
                  for f, info in screen(sub.cells, ex.functions).items()}
-    run = run_child(sub.cells, ex.cases_json, lim, uid, list(hide), blocked=FORBIDDEN_MODULES,
-                    mode=mode or isolation_mode(settings.isolation), stop=stop)
+    mode = mode or isolation_mode(settings.isolation)
+    run = run_child(sub.cells, ex.cases_json, lim, uid, list(hide), blocked=FORBIDDEN_MODULES, mode=mode, stop=stop)
+    crash = None
+    stopped_in = _crashed_cell(run)
+    if stopped_in is not None:
+        # The process died (or the time limit killed it) inside a cell: run the notebook again
+        # up to that cell, so the functions defined before it are still graded (once: a second
+        # crash is graded as it is).
+        crash = {"cell": stopped_in, "how": _ending(run, lim, lang), "timed": run.timed_out or run.cpu_limit}
+        run = run_child([c for c in sub.cells if c[0] < stopped_in], ex.cases_json, lim, uid, list(hide),
+                        blocked=FORBIDDEN_MODULES, mode=mode, stop=stop)
 
     cells = [r for r in run.records if "cell" in r]
     results = {}
@@ -291,10 +308,19 @@ def grade_submission(ex: Exercise, sid: str, data: bytes | None, settings: Setti
     verdicts = [_judge(case, results.get(i), delegated.get(case.function), lang, lim.case_seconds)
                 for i, case in enumerate(ex.cases)]
     slow = sorted({ex.cases[i].function for i, r in results.items() if r.get("r") == "slow"})
-    status, reason, flags = _status(run, cells, lim, lang, slow, missing=len(results) < len(ex.cases))
+    status, reason, flags = _status(run, cells, lim, lang, slow, missing=len(results) < len(ex.cases), crash=crash)
     if delegated:
         flags.append("delegation")
-    g = Graded(ex, sid, lang, settings, status, reason, verdicts, delegated, cells, run, tuple(flags))
+    if results and len(results) == len(ex.cases) and all(r.get("r") == "missing" for r in results.values()):
+        flags.append("no_functions")  # e.g. another exercise's notebook handed in
+        note = MESSAGES("no_functions", lang=lang, functions=", ".join(ex.functions))
+        reason = f"{reason}; {note}" if reason else note
+    if any(r.get("r") == "too_large" for r in results.values()):
+        flags.append("too_large")
+    if sub.setup_code:
+        flags.append("setup_code")
+    g = Graded(ex, sid, lang, settings, status, reason, verdicts, delegated, cells, run, tuple(flags),
+               crash=crash, setup_code=sub.setup_code)
     passed = sum(1 for v in verdicts if v is not None and v.passed)
     summary = MESSAGES("summary", lang=lang, total=len(ex.cases), passed=passed)
     if reason:
@@ -328,6 +354,10 @@ def _judge(case: Case, r: dict | None, delegation: str | None, lang: str, budget
         if kind == "slow":
             return case.error_verdict("TimeoutError", MESSAGES("slow", lang=lang, function=case.function,
                                                                seconds=number(budget)))
+        if kind == "too_large":
+            return case.error_verdict("ValueError", MESSAGES("too_large", lang=lang,
+                                                             mb=number(round(float(r.get("bytes") or 0) / 2**20, 1)),
+                                                             limit=number(round(float(r.get("limit") or 0) / 2**20, 2))))
         if kind == "unportable":
             return case.error_verdict("TypeError", MESSAGES("unreadable", lang=lang, type=str(r.get("type"))[:40],
                                                             message=str(r.get("message"))[:200]))
@@ -344,12 +374,54 @@ def _judge(case: Case, r: dict | None, delegation: str | None, lang: str, budget
     return None
 
 
-def _status(run: ChildRun, cells: list, lim: Limits, lang: str, slow: list, missing: bool) -> tuple[str, str, list]:
+def _crashed_cell(run: ChildRun) -> int | None:
+    """The cell the child was running when it ended (died or was killed) before the cells were done."""
+    if any("cells_done" in r for r in run.records):
+        return None
+    started = [r["start"] for r in run.records if isinstance(r.get("start"), int)]
+    return started[-1] if started else None
+
+
+def _ending(run: ChildRun, lim: Limits, lang: str) -> str:
+    """How a child ended early, in one phrase."""
+    if run.timed_out or run.cpu_limit:
+        return MESSAGES("cpu" if run.cpu_limit and not run.timed_out else "timeout", lang=lang,
+                        timeout=number(lim.timeout))
+    code = run.returncode
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = str(-code)
+        return MESSAGES("signal", lang=lang, signal=name, memory=lim.memory_mb)
+    return MESSAGES("exit", lang=lang, code=code)
+
+
+def _status(run: ChildRun, cells: list, lim: Limits, lang: str, slow: list, missing: bool,
+            crash: dict | None = None) -> tuple[str, str, list]:
     """(status, reason, flags). The status says whether the score can be trusted as it is:
     ``ok`` when every check ran (problems in cells are then only noted), else ``timeout`` or
     ``error`` (see :data:`STATUS_MEANING`)."""
     kinds = {c.get("kind") for c in cells}
     flags = []
+    if crash is not None:
+        # the first run ended inside this cell; the second ran the cells before it and graded
+        flags.append("cell_crash")
+        text = MESSAGES("crashed", lang=lang, cell=crash["cell"], how=crash["how"])
+        timed = crash["timed"]
+        if timed:
+            flags.append("time_limit")
+        status, reason, more = _status(run, cells, lim, lang, slow, missing)
+        flags += [f for f in more if f not in flags]
+        return ("timeout" if timed else "error") if status == "ok" else status, "; ".join([text, reason]).strip("; "), flags
+    stopped = [c for c in cells if c.get("kind") == "cell_time"]
+    if stopped:
+        flags.append("time_limit")
+        flags.append("cell_time")
+        text = MESSAGES("cell_stopped", lang=lang, cell=stopped[0]["cell"], seconds=number(lim.cells_seconds))
+        status, reason, more = _status(run, [c for c in cells if c.get("kind") != "cell_time"], lim, lang, slow, missing)
+        flags += [f for f in more if f not in flags]
+        return "timeout" if status == "ok" else status, "; ".join([text, reason]).strip("; "), flags
     if "memory" in kinds:
         flags.append("memory_limit")
     if "output" in kinds:
@@ -440,11 +512,19 @@ def function_feedback(g: Graded, function: str, hidden: bool | None = None) -> l
 def problems_feedback(g: Graded) -> list[str]:
     """What went wrong while the notebook ran (cells, the last output of a process that died)."""
     lang, out = g.lang, []
-    if g.cells:
+    if g.cells or g.crash or g.setup_code:
         out.append(MESSAGES("problems", lang=lang))
+        if g.setup_code:
+            out.append(MESSAGES("setup_code", lang=lang, cell=g.setup_code[0], names=", ".join(g.setup_code[1])))
+        if g.crash:
+            out.append(MESSAGES("cell_crashed", lang=lang, cell=g.crash["cell"], how=g.crash["how"]))
         for c in g.cells:
             kind = c.get("kind")
-            if kind == "blocked":
+            if kind == "cell_time":
+                line = MESSAGES("at_line", lang=lang, line=c["line"]) if isinstance(c.get("line"), int) else ""
+                out.append(MESSAGES("cell_time", lang=lang, cell=c.get("cell"), line=line,
+                                    seconds=number(g.settings.limits.cells_seconds)))
+            elif kind == "blocked":
                 what = re.sub(r" is not available.*", "", str(c.get("message")))[:80]
                 out.append(MESSAGES("cell_blocked", lang=lang, cell=c.get("cell"), what=what))
             elif kind == "not_implemented":
@@ -453,6 +533,7 @@ def problems_feedback(g: Graded) -> list[str]:
                 line = MESSAGES("at_line", lang=lang, line=c["line"]) if isinstance(c.get("line"), int) else ""
                 out.append(MESSAGES("cell_error", lang=lang, cell=c.get("cell"), line=line,
                                     type=str(c.get("type"))[:60], message=str(c.get("message"))[:300]))
+        out.append(MESSAGES("numbering", lang=lang))
         out.append("")
     if g.status == "error" and not g.run.records and g.run.output_tail.strip():
         out.append(MESSAGES("output_tail", lang=lang))

@@ -81,6 +81,33 @@ MESSAGES = Messages({
                      "en": "  cell {cell}: {what} is not available while grading, so the rest of this cell was skipped (no effect on the score)."},
     "cell_not_implemented": {"ko": "  셀 {cell}: 아직 구현하지 않은 함수를 호출했습니다 (NotImplementedError).",
                              "en": "  cell {cell}: called a function that is not implemented yet (NotImplementedError)."},
+    "cell_time": {"ko": "  셀 {cell}{line}: 셀 실행에 쓸 수 있는 {seconds}초를 넘어 멈췄습니다. 그 뒤의 셀은 실행하지 않았고, "
+                        "그 전에 정의된 함수는 채점했습니다.",
+                  "en": "  cell {cell}{line}: ran past the {seconds} s the cells may take and was stopped; the cells "
+                        "after it were not run, the functions defined before it were graded."},
+    "cell_crashed": {"ko": "  셀 {cell}: 이 셀을 실행하다가 프로세스가 끝났습니다 ({how}). 이 셀부터는 빼고 노트북을 다시 실행해 "
+                           "그 전에 정의된 함수를 채점했습니다.",
+                     "en": "  cell {cell}: the process ended while running this cell ({how}); the notebook was run "
+                           "again without this cell and the ones after it, and the functions defined before it were graded."},
+    "crashed": {"ko": "셀 {cell}에서 프로세스가 끝났습니다 ({how}). 그 전에 정의된 함수만 채점했습니다",
+                "en": "the process ended in cell {cell} ({how}); only the functions defined before it were graded"},
+    "cell_stopped": {"ko": "셀 {cell}이(가) 셀 실행 시간 {seconds}초를 넘어 멈췄습니다. 그 전에 정의된 함수만 채점했습니다",
+                     "en": "cell {cell} ran past the {seconds} s the cells may take and was stopped; only the functions "
+                           "defined before it were graded"},
+    "setup_code": {"ko": "  셀 {cell}은(는) 설정 셀이라 채점할 때 실행하지 않습니다. 그 안의 정의({names})만 실행했고 나머지 코드는 "
+                         "무시했습니다. 답은 설정 셀 아래의 셀에 쓰세요.",
+                   "en": "  cell {cell} is the setup cell, which grading does not run: only the definitions in it "
+                         "({names}) were run, the rest of its code was ignored. Write your answers in the cells below it."},
+    "numbering": {"ko": "  (셀 번호는 노트북 맨 위 셀을 1로 하여 텍스트(마크다운) 셀까지 모두 센 번호입니다. "
+                        "Jupyter의 [n] 실행 번호와는 다릅니다.)",
+                  "en": "  (Cell numbers count every cell from the top of the notebook, text (Markdown) cells included, "
+                        "the first cell being 1; they are not Jupyter's [n] execution counts.)"},
+    "no_functions": {"ko": "채점하는 함수({functions})가 하나도 정의되어 있지 않습니다. 다른 과제의 노트북을 낸 것은 아닌가요?",
+                     "en": "none of the graded functions ({functions}) is defined — wrong notebook?"},
+    "too_large": {"ko": "돌려준 값이 너무 큽니다 ({mb} MB, 이 검사에서는 {limit} MB까지). 배열의 모양(shape)을 확인하세요 "
+                        "(예: 의도하지 않은 브로드캐스팅).",
+                  "en": "returned value too large ({mb} MB; at most {limit} MB for this check): check the array's "
+                        "shape (an unintended broadcast?)."},
     "output_tail": {"ko": "마지막 출력:", "en": "Last output:"},
     "limits": {"ko": "채점 조건: 제한 시간 {timeout}초, 메모리 {memory} MB, 출력 {output} MB. 격리: {isolation}.",
                "en": "Grading limits: {timeout} s, {memory} MB of memory, {output} MB of output. Isolation: {isolation}."},

@@ -48,6 +48,37 @@ class Submission:
     cells: list = field(default_factory=list)   # [(cell number, python source)], numbered from 1
     lang: str | None = None                      # from the setup cell or the metadata, if any
     syntax_errors: list = field(default_factory=list)
+    setup_code: tuple = ()                       # (cell number, names) when the setup cell defines something
+
+
+_DEFINITIONS = ("FunctionDef", "AsyncFunctionDef", "ClassDef", "Import", "ImportFrom", "Assign", "AnnAssign")
+
+
+def setup_definitions(source: str) -> tuple[str, list[str]]:
+    """The setup cell is not run while grading (it installs and imports actlab). A student who
+    wrote an answer in it anyway keeps it: its top-level definitions (functions, classes,
+    imports, assignments) as source with every other line blank (so line numbers stay), and the
+    names of the functions, classes and variables it defines (empty: nothing of the student's)."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return "", []
+    lines = source.splitlines()
+    keep = [""] * len(lines)
+    names = []
+    for node in tree.body:
+        if type(node).__name__ not in _DEFINITIONS:
+            continue
+        for i in range(node.lineno - 1, node.end_lineno):
+            keep[i] = lines[i]
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return "\n".join(keep) + "\n", names
 
 
 def _transformer():
@@ -143,6 +174,10 @@ def read_submission(data: bytes) -> Submission:
                 found = _LANG.search(source)
                 if found and sub.lang is None:
                     sub.lang = found.group(1)
+                code, names = setup_definitions(to_python(source))
+                if names:
+                    sub.setup_code = (number, tuple(names))
+                    sub.cells.append((number, code))
                 continue
         tags = cell.get("metadata", {}).get("tags", []) or []
         if "check" in tags:

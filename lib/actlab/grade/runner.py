@@ -62,6 +62,17 @@ RAISE_FP_DEFAULT = {"over": "raise", "invalid": "raise", "divide": "raise", "und
 
 MAX_DEPTH = 8
 MAX_ITEMS = 10000
+# Room kept in the results file for the records after the values (markers, "done"): the file is
+# capped by the output limit (RLIMIT_FSIZE), and a write past the cap would end the process.
+RESULTS_RESERVE = 1 << 16
+
+
+class TooLarge(TypeError):
+    """A returned value bigger than its case allows (it is reported as such; it costs that case only)."""
+
+    def __init__(self, nbytes, limit):
+        super().__init__(f"{nbytes} bytes, at most {limit}")
+        self.nbytes, self.limit = nbytes, limit
 
 
 class GradingImportBlocked(ImportError):
@@ -73,6 +84,10 @@ def _matches(name, prefixes):
         if name == p or name.startswith(p + "."):
             return p
     return None
+
+
+class _CellTimeout(BaseException):
+    """A cell ran past its share of the time limit (a BaseException: `except Exception` does not swallow it)."""
 
 
 class _CaseTimeout(BaseException):
@@ -169,12 +184,16 @@ class _IPythonShell:
 
 # -- values across the process boundary (mirrors the parent's decoder) ----------------------
 
-def encode(value, depth=0, budget=None):
-    """A JSON tree for ``value``; arrays as base64 ``.npy`` (never pickle)."""
+def encode(value, depth=0, budget=None, nbytes=None):
+    """A JSON tree for ``value``; arrays as base64 ``.npy`` (never pickle). ``nbytes``: a one-item
+    list holding the bytes the value may take; :class:`TooLarge` when it takes more (checked before
+    anything is copied, so a huge array costs no memory here)."""
     import numpy as np
     from numpy.lib import format as npformat
 
     budget = budget if budget is not None else [MAX_ITEMS]
+    if nbytes is not None and depth == 0:
+        nbytes = [nbytes[0], nbytes[0]]  # [left, limit]
     budget[0] -= 1
     if budget[0] < 0 or depth > MAX_DEPTH:
         raise TypeError("result too deeply nested or too long")
@@ -190,10 +209,14 @@ def encode(value, depth=0, budget=None):
     if t is str:
         return {"k": "str", "v": value[:10000]}
     if t in (tuple, list):
-        return {"k": t.__name__, "items": [encode(v, depth + 1, budget) for v in value]}
+        return {"k": t.__name__, "items": [encode(v, depth + 1, budget, nbytes) for v in value]}
     arr = np.asarray(value)
     if arr.dtype.kind not in "biufcU":
         raise TypeError(f"cannot send a {type(value).__name__} of dtype {arr.dtype}")
+    if nbytes is not None:
+        nbytes[0] -= arr.nbytes
+        if nbytes[0] < 0:
+            raise TooLarge(nbytes[1] - nbytes[0], nbytes[1])
     buf = io.BytesIO()
     npformat.write_array(buf, arr, allow_pickle=False)  # (ascontiguousarray would make 0-d arrays 1-d)
     kind = "scalar" if isinstance(value, np.generic) else "array"
@@ -494,19 +517,51 @@ def main():
     ns = {"__name__": "__main__", "__builtins__": builtins}
     ns["get_ipython"] = lambda: _IPythonShell(ns)
     ns["display"] = lambda *a, **k: None
+    import signal
+    import time
+
+    # The cells share a part of the time limit (wall time: a cell may also sleep or wait): a cell
+    # that runs past it is stopped, the cells after it are not run (as in a notebook stopped
+    # there), and the functions defined so far are still graded. A "start" record before each
+    # cell lets the parent name the cell a crash happened in.
+    cells_end = time.monotonic() + float(plan.get("cells_seconds") or 0)
+
+    def cell_overrun(signum, frame):
+        raise _CellTimeout()
+
+    signal.signal(signal.SIGALRM, cell_overrun)
+    stopped = None
     for index, source in plan["cells"]:
+        if stopped is not None:
+            break
+        emit({"start": index})
         filename = f"<cell {index}>"
         try:
-            code = compile(source, filename, "exec")
-            exec(code, ns)
+            if plan.get("cells_seconds"):
+                # repeating: a cell that swallows the first interruption gets another
+                signal.setitimer(signal.ITIMER_REAL, max(0.001, cells_end - time.monotonic()), 0.05)
+            try:
+                code = compile(source, filename, "exec")
+                exec(code, ns)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except _CellTimeout as err:
+            stopped = index
+            emit({"cell": index, "kind": "cell_time", "type": "TimeoutError", "message": "",
+                  "line": _line_in(err, filename)})
+            del err
         except BaseException as err:  # noqa: BLE001 - a cell's failure ends that cell only
             name, message = _describe(err)
             line = err.lineno if isinstance(err, SyntaxError) else _line_in(err, filename)
             emit({"cell": index, "kind": _kind(err), "type": name, "message": message, "line": line})
             del err
+    signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    emit({"cells_done": True, "stopped": stopped})
 
     errstate = np.errstate
-    import signal
+    # every value shares what the results file may hold; one case may take at most its own share
+    room = [max(0, int(plan.get("results_bytes") or 0) - RESULTS_RESERVE)]
+    share = room[0] // max(1, len(plan["cases"])) * 3 // 4  # .npy bytes: base64 makes them 4/3 longer
 
     # One slow call must not cost the other functions their checks: each call gets a budget, and
     # a function that overruns it once is not called again (its remaining cases fail as slow).
@@ -551,7 +606,18 @@ def main():
             del err
             continue
         try:
-            emit({"case": i, "r": "value", "value": encode(value)})
+            limit = min(int(case.get("max_bytes") or share), share, room[0]) if share else None
+            record = dumps({"case": i, "r": "value", "value": encode(value, nbytes=None if limit is None else [limit])})
+            if limit is not None and len(record) > limit * 4 // 3 + 4096:  # base64 and JSON around the bytes
+                raise TooLarge(len(record) * 3 // 4, limit)
+            if limit is not None:
+                room[0] -= len(record)
+            data = (record + "\n").encode()
+            while data:
+                data = data[write(fd, data):]
+        except TooLarge as err:
+            emit({"case": i, "r": "too_large", "bytes": err.nbytes, "limit": err.limit})
+            del err
         except BaseException as err:  # noqa: BLE001
             name, message = _describe(err)
             emit({"case": i, "r": "unportable", "type": type(value).__name__, "message": message})

@@ -62,6 +62,13 @@ class Limits:
         input fails its remaining cases, and the other functions are still checked."""
         return max(0.2, min(2.0, self.timeout / 10))
 
+    @property
+    def cells_seconds(self) -> float:
+        """Wall-clock seconds all the notebook's cells may take together: half the time limit, so
+        that a cell that never ends is stopped there and the functions defined before it are
+        still graded in the other half."""
+        return self.timeout / 2
+
 
 @dataclass
 class ChildRun:
@@ -289,6 +296,8 @@ def run_child(cells: list[tuple[int, str]], cases_json: str, limits: Limits, uid
                         "parent": None if bwrap else os.getpid()},
             "cells": cells,
             "case_seconds": limits.case_seconds,
+            "cells_seconds": limits.cells_seconds,
+            "results_bytes": min(limits.output_mb, limits.result_mb) << 20,
         }
         plan_path = os.path.join(tmp, "plan.json")
         with open(plan_path, "w", encoding="utf-8") as fh:
