@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -37,26 +40,9 @@ FOLDERS = ("chapters/ko", "chapters/en", "exercises/ko", "exercises/en")
 
 NOTEBOOKS = sorted(p for folder in FOLDERS for p in (ROOT / folder).glob("*.ipynb"))
 
-#: Runs a notebook with nbclient in the environment's own Python, then a probe cell that reports
-#: where actlab was imported from and the language the setup cell chose. The kernel talks over IPC
-#: sockets in a folder of its own, not TCP ports: two kernels started at the same moment by the two
-#: workers could pick the same free port, and one then waited forever (as tools/build_notebooks.py).
-RUNNER = r"""
-import json, sys, tempfile
-import nbformat
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
-nb = nbformat.read(sys.argv[1], as_version=4)
-nb.cells.append(nbformat.v4.new_code_cell(
-    "import json, actlab, actlab.i18n\n"
-    "print(json.dumps({'actlab': actlab.__file__, 'lang': actlab.i18n.get_language()}))"))
-with tempfile.TemporaryDirectory(prefix="colab-kernel-") as sockets:
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=sockets + "/kernel")
-    NotebookClient(nb, km=km, timeout=300, kernel_name="python3", resources={"metadata": {"path": sys.argv[2]}}).execute()
-errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-probe = json.loads("".join(o.get("text", "") for o in nb.cells[-1].outputs))
-print(json.dumps({"errors": len(errors), **probe}))
-"""
+#: The cell appended to every notebook run: where actlab was imported from, the language the setup cell chose.
+PROBE = ("import json, actlab, actlab.i18n\n"
+         "print(json.dumps({'actlab': actlab.__file__, 'lang': actlab.i18n.get_language()}))")
 
 
 def rel(path: Path) -> str:
@@ -94,14 +80,34 @@ def colab_env(python: Path, **extra) -> dict:
 
 
 def run_alone(python: Path, notebook: Path | str, work: Path, env: dict, source: str | None = None) -> dict:
-    """Run ``notebook`` (or a notebook made of ``source``) alone in the empty folder ``work``."""
+    """Run ``notebook`` (or a notebook made of ``source``) alone in the empty folder ``work``, in a
+    kernel of the Colab-like ``python`` with the environment variables ``env``.
+
+    Only the kernel is Colab's (ipykernel, IPython, NumPy, Matplotlib... what the notebook's code
+    meets); the client that drives it is this environment's nbclient, as nbval's is. Colab's own
+    frontend is not nbclient, so the old nbclient/jupyter_client pair in the Colab-like environment
+    proved nothing about Colab, and with today's pyzmq it sometimes missed a kernel message and sat
+    idle until its timeout (about one notebook in twenty, 300 s each). The kernel talks over IPC
+    sockets in a temporary folder, not TCP ports: two kernels started at the same moment by the two
+    workers could pick the same free port (as tools/build_notebooks.py and conftest.py)."""
     work.mkdir()
     copy = work / (Path(notebook).name if source is None else "setup.ipynb")
     if source is None:
         copy.write_bytes(Path(notebook).read_bytes())
     else:
         nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]), copy)
-    result = subprocess.run([str(python), "-c", RUNNER, copy, work], env=env, cwd=work,
-                            capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    nb = nbformat.read(copy, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(PROBE))
+    # a short folder of its own: a Unix socket's path must stay under about 100 bytes
+    with tempfile.TemporaryDirectory(prefix="colab-kernel-") as kernels:
+        spec = Path(kernels) / "kernels" / "colab"
+        spec.mkdir(parents=True)
+        (spec / "kernel.json").write_text(json.dumps({
+            "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "Colab-like Python", "language": "python"}))
+        km = KernelManager(kernel_name="colab", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec.parent)]),
+                           transport="ipc", ip=f"{kernels}/kernel")
+        NotebookClient(nb, km=km, timeout=600, resources={"metadata": {"path": str(work)}}).execute(env=env)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    probe = json.loads("".join(o.get("text", "") for o in nb.cells[-1].outputs))
+    return {"errors": len(errors), **probe}
