@@ -15,7 +15,12 @@ what Sphinx has no setting for:
 * sphinx-book-theme's catalogue ("booktheme") with our Korean corrections in front of it (Sphinx
   only reads the "sphinx" catalogue from ``locale_dirs``).
 * The setup cell of a notebook (tag ``setup``: the Colab install) is left out of its web page.
-* ``{{ clone_command }}`` for the landing pages, from ``repository.url`` (the one place it is written).
+* ``{{ clone_command }}`` for the landing pages, from ``repository.url`` (the one place it is written),
+  and ``{{ forbidden_modules }}``: the grader's one list (``actlab.exercises.FORBIDDEN_MODULES``).
+* Readable anchors for headings docutils can only number (``#id3``: a Korean heading): the heading's
+  words, Hangul kept (``#기울기-소실``); the numbered id stays as a second anchor, so old links work.
+* The bibliography's labels are author-year (bibliography_style.py), as the chapters cite.
+* The themes' build templates (``THEME_BUILD_FILES``) are not published.
 * Offline: MathJax lives in ``_static/vendor/`` and is loaded by ``mathjax_path`` only (Jupyter Book
   adds every ``.js`` under ``_static`` to every page); sphinx-thebe's loader, which names a CDN, is
   dropped (thebe is off).
@@ -34,6 +39,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.i18n import CatalogInfo
 
+import bibliography_style
 from korean_search import SearchKorean
 
 logger = logging.getLogger(__name__)
@@ -42,6 +48,11 @@ LOCALE = HERE / "locale"
 # What the switch says, in the language it leads to (a reader looks for their own language's name).
 SWITCH_LABEL = {"ko": "한국어", "en": "English"}
 SWITCH_TITLE = {"ko": "이 페이지를 한국어로 보기", "en": "Read this page in English"}
+# What it says on a phone, where the header's buttons must fit in 390 px.
+SWITCH_SHORT = {"ko": "한", "en": "EN"}
+# Files the themes put in _static that are templates for their own build, not pages: published, they
+# are pages of raw Jinja that load files that do not exist.
+THEME_BUILD_FILES = ("webpack-macros.html", "sbt-webpack-macros.html")
 # Pages Sphinx writes itself, in both books under the same name.
 GENERATED_PAGES = {"search"}
 
@@ -122,10 +133,54 @@ def _on_config_inited(app: Sphinx, config) -> None:
     substitutions = dict(getattr(config, "myst_substitutions", None) or {})
     substitutions.setdefault("repository_url", url)
     substitutions.setdefault("clone_command", f"`git clone {url}`")
+    substitutions.setdefault("forbidden_modules", forbidden_modules_markdown(config.language))
     config.myst_substitutions = substitutions
     # myst-nb adds require.js and the widget manager from a CDN to pages whose notebook stores widget
     # state; ours never do (explorers keep no output), and the site must work offline.
     config.nb_ipywidgets_js = {}
+    # Author-year labels in the book's language ("He et al. 2015", "He 외 2015").
+    config.bibtex_default_style = bibliography_style.style_name(config.language)
+
+
+def forbidden_modules_markdown(language: str) -> str:
+    """The modules a graded function must not use, as the grader enforces them: `a`, `b` and `c`."""
+    from actlab.exercises import FORBIDDEN_MODULES
+    names = [f"`{name}`" for name in FORBIDDEN_MODULES]
+    if language == "ko":
+        return ", ".join(names)
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+
+
+NUMBERED_ID = re.compile(r"id\d+")
+
+
+def heading_slug(title: str) -> str:
+    """``기울기 소실과 폭발`` -> ``기울기-소실과-폭발``: lower case, spaces as hyphens, letters (Hangul
+    included), digits, ``-`` and ``_`` kept (GitHub's rule, which MyST's heading anchors follow)."""
+    return re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-").strip("-")
+
+
+def _readable_heading_ids(app: Sphinx, doctree) -> None:
+    """docutils makes ids from ASCII letters only, so a Korean heading gets ``id3``; give it its own
+    words first and keep ``id3`` as a second id (an empty anchor beside it: links to it still work)."""
+    for section in doctree.findall(nodes.section):
+        ids = section["ids"]
+        if not ids or not all(NUMBERED_ID.fullmatch(i) for i in ids) or not section.children:
+            continue
+        slug = heading_slug(section[0].astext())
+        if not slug or NUMBERED_ID.fullmatch(slug):
+            continue
+        unique, n = slug, 1
+        while unique in doctree.ids:
+            unique, n = f"{slug}-{n}", n + 1
+        section["ids"].insert(0, unique)
+        doctree.ids[unique] = section
+
+
+def _drop_theme_build_files(app: Sphinx, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        for name in THEME_BUILD_FILES:
+            (Path(app.outdir) / "_static" / name).unlink(missing_ok=True)
 
 
 def _put_our_catalogues_first(app: Sphinx) -> None:
@@ -159,6 +214,7 @@ def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
         context["actlab_twin_url"] = url
         context["actlab_twin_lang"] = other
         context["actlab_twin_label"] = SWITCH_LABEL[other]
+        context["actlab_twin_short"] = SWITCH_SHORT[other]
         context["actlab_twin_title"] = SWITCH_TITLE[other]
         context["metatags"] = context.get("metatags", "") + (
             f'\n<link rel="alternate" hreflang="{other}" href="{url}" />')
@@ -224,4 +280,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _on_page_context_late, priority=900)
     app.connect("env-check-consistency", _check_twins)
     app.connect("doctree-read", _leave_out_setup_cells)
+    app.connect("doctree-read", _readable_heading_ids, priority=400)  # before the toc collector (500)
+    app.connect("build-finished", _drop_theme_build_files)
+    bibliography_style.register()
     return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}

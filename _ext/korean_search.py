@@ -10,13 +10,21 @@ a query is reduced to its stem in the browser by the same rule (``JS_STEMMER``, 
 ``strip_particle`` by tests/site/test_search_stemmer.py, which runs both). Words without Hangul go
 through the Porter stemmer, as in Sphinx's English search, so ``activations`` finds ``activation``.
 A Latin word with a Korean particle (``ReLU는``) is treated like the bare word (``relu``).
+
+Synonyms: a word is indexed under its aliases as well (``ALIASES``), so that ``렐루`` finds the pages
+that write ReLU and ``sigmoid`` the pages that write 시그모이드. The aliases come from the course
+glossary (glossary.yml: a term's English and Korean forms and its one-word variants, when each is one
+word) and from ``TRANSLITERATIONS``: names that Korean texts keep in Latin letters (so the glossary
+has no Korean form for them) but that a reader may type in Hangul.
 """
 from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import snowballstemmer
+import yaml
 from sphinx.search import SearchLanguage
 from sphinx.search.en import english_stopwords, js_porter_stemmer
 
@@ -32,6 +40,10 @@ PARTICLES = tuple(sorted({
     "에서부터", "으로부터", "이었습니다", "였습니다", "이므로",
 }, key=lambda p: (-len(p), p)))
 MIN_STEM = 2
+GLOSSARY = Path(__file__).resolve().parent.parent / "glossary.yml"
+# Names Korean texts write in Latin letters, and how a reader may write them in Hangul.
+TRANSLITERATIONS = {"ReLU": ["렐루"], "GELU": ["겔루"], "ELU": ["엘루"], "SELU": ["셀루"], "SiLU": ["실루"],
+                    "PReLU": ["프렐루"], "swish": ["스위시"], "softplus": ["소프트플러스"], "SwiGLU": ["스위글루"]}
 
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 _porter = snowballstemmer.stemmer("porter")
@@ -65,6 +77,37 @@ def query_stem(word: str) -> str:
     return index_stem(strip_particle(word.lower()))
 
 
+def alias_groups(glossary: Path = GLOSSARY) -> list[list[str]]:
+    """Groups of one-word names of the same thing: each glossary term's English and Korean forms and
+    its one-word variants (``avoid``), and the transliterations of names kept in Latin letters."""
+    groups = [[name, *korean] for name, korean in TRANSLITERATIONS.items()]
+    terms = yaml.safe_load(glossary.read_text(encoding="utf-8"))["terms"] if glossary.exists() else []
+    for term in terms:
+        words = [term["en"], term["ko"], *term.get("avoid", [])]
+        group = [w for w in words if re.fullmatch(r"\w+", w)]
+        if len(group) >= 2 and term["en"] in group and term["ko"] in group:
+            groups.append(group)
+    return groups
+
+
+def build_aliases(groups: list[list[str]]) -> dict[str, list[str]]:
+    """index stem -> the other words of its groups (lowercase), as the index stores them."""
+    aliases: dict[str, set[str]] = {}
+    for group in groups:
+        stems = {index_stem(word) for word in group}
+        for stem in stems:
+            aliases.setdefault(stem, set()).update(stems - {stem})
+    return {stem: sorted(others) for stem, others in sorted(aliases.items())}
+
+
+ALIASES = build_aliases(alias_groups())
+
+
+def aliases_of(word: str) -> list[str]:
+    """The index stems a word (as written, particle stripped) is also found under."""
+    return ALIASES.get(index_stem(word), [])
+
+
 # The browser side. Sphinx's searchtools.js calls ``new Stemmer().stemWord(lowercased query word)``.
 JS_STEMMER = (
     js_porter_stemmer.replace("var Stemmer = function()", "var PorterStemmer = function()")
@@ -83,6 +126,8 @@ function stripKoreanParticle(word) {
   }
   return word;
 }
+/* Synonyms (index stem -> other stems), as the index stores them: the scorer matches titles with them. */
+var ACTLAB_SEARCH_ALIASES = %(aliases)s;
 var Stemmer = function() {
   var porter = new PorterStemmer();
   this.stemWord = function(w) {
@@ -90,7 +135,8 @@ var Stemmer = function() {
     return HANGUL_SYLLABLE.test(stem) ? stem : porter.stemWord(stem);
   };
 };
-""" % {"particles": json.dumps(list(PARTICLES), ensure_ascii=False), "min_stem": MIN_STEM}
+""" % {"particles": json.dumps(list(PARTICLES), ensure_ascii=False), "min_stem": MIN_STEM,
+   "aliases": json.dumps(ALIASES, ensure_ascii=False)}
 )
 
 
@@ -110,6 +156,7 @@ class SearchKorean(SearchLanguage):
             stem = strip_particle(word)
             if stem != word:
                 words.append(stem)
+            words.extend(aliases_of(stem))
         return words
 
     def stem(self, word: str) -> str:

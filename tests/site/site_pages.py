@@ -1,5 +1,7 @@
 """Every page of one book, opened once in Chromium: the checks made on that one visit (loading offline
-without errors, math typeset, no word broken in a table, axe-core's WCAG 2 A/AA rules).
+without errors, math typeset, no word broken in a table, axe-core's WCAG 2 A/AA rules, and the layout
+at desktop and phone width: header buttons on screen, nothing cut or making the page scroll sideways
+outside a scroll container, grader feedback wrapped, wide tables in a scroll box that fits the window).
 
 The pages are split by book into two test files, so that pytest-xdist's --dist loadfile runs them on
 two workers; each worker keeps one browser and one browser context for its whole file.
@@ -32,6 +34,61 @@ BROKEN_WORDS_JS = """(selector) => {
         }
         return broken;
     }"""
+
+
+# What does not fit the window: header buttons beyond its right edge; article content that makes the
+# page scroll sideways or is cut, unless it sits in a scroll container that is itself on screen (code
+# blocks, outputs, wide tables and display formulas scroll); grader feedback (check cells) that needs
+# sideways scrolling at all; a table wider than the column outside a focusable scroll box with
+# actlab-scrolls (its scrollbar and edge shadows), or taller than the window (its scrollbar off screen).
+LAYOUT_JS = """() => {
+    const W = document.documentElement.clientWidth, H = window.innerHeight;
+    const problems = [];
+    const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+    for (const e of document.querySelectorAll('.bd-header-article :is(a, button, label)')) {
+        if (!shown(e) || e.closest('.dropdown-menu')) continue;
+        const r = e.getBoundingClientRect();
+        if (r.right > W + 0.5 || r.left < -0.5)
+            problems.push(`header button off screen (${Math.round(r.left)}..${Math.round(r.right)} px): ` +
+                          (e.getAttribute('aria-label') || e.title || e.textContent.trim()).slice(0, 40));
+    }
+    if (document.documentElement.scrollWidth > W + 0.5)
+        problems.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} px in ${W} px`);
+    for (const e of document.querySelectorAll('.bd-article :is(p, li, dt, dd, h1, h2, h3, h4, code, a, img, mjx-container, table, pre)')) {
+        const r = e.getBoundingClientRect();
+        if (r.width === 0 || r.right <= W + 0.5) continue;
+        let scroller = null;
+        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+            const o = getComputedStyle(a).overflowX;
+            if (o === 'auto' || o === 'scroll') { scroller = a; break; }
+        }
+        if (!scroller || scroller.getBoundingClientRect().right > W + 0.5)
+            problems.push(`cut at the right (${Math.round(r.right)} px): <${e.tagName.toLowerCase()}> ${e.textContent.trim().slice(0, 50)}`);
+    }
+    for (const pre of document.querySelectorAll('.bd-article .cell.tag_check .cell_output pre')) {
+        if (pre.scrollWidth > pre.clientWidth + 1)
+            problems.push(`check output needs sideways scrolling: ${pre.textContent.trim().slice(0, 50)}`);
+    }
+    for (const table of document.querySelectorAll('.bd-article table')) {
+        const box = table.parentElement;
+        if (table.getBoundingClientRect().width <= box.clientWidth + 1) continue;
+        const what = (table.querySelector('th, td') || table).textContent.trim().slice(0, 30);
+        if (!box.classList.contains('actlab-scrolls') || box.tabIndex !== 0)
+            problems.push(`a wide table without its scroll box: ${what}`);
+        else if (box.getBoundingClientRect().height > H + 0.5)
+            problems.push(`a wide table's scrollbar is below the window (${Math.round(box.getBoundingClientRect().height)} px tall): ${what}`);
+    }
+    return problems;
+}"""
+PHONE = {"width": 390, "height": 844}
+
+
+def layout_problems(page, viewport: dict | None = None) -> list[str]:
+    """LAYOUT_JS's findings, at ``viewport`` if given (after the page's resize handlers have run)."""
+    if viewport:
+        page.set_viewport_size(viewport)
+        page.wait_for_timeout(350)  # the theme's and the site's resize handlers are debounced (200 ms)
+    return page.evaluate(LAYOUT_JS)
 
 
 # axe-core's WCAG 2.0 level A and AA rules (https://github.com/dequelabs/axe-core/blob/develop/doc/rule-descriptions.md).
@@ -90,3 +147,8 @@ def check_page(page, path: str) -> None:
     # Accessibility: no violation of axe-core's WCAG 2 A/AA rules, on the page as a reader gets it.
     violations = axe_violations(page)
     assert not violations, f"{path}: accessibility violations:\n" + "\n".join(violations)
+    # Everything fits the window, on a desktop and on a phone (390 px): see LAYOUT_JS.
+    for viewport in (None, PHONE):
+        problems = layout_problems(page, viewport)
+        width = viewport["width"] if viewport else page.viewport_size["width"]
+        assert not problems, f"{path} at {width} px:\n" + "\n".join(problems[:10])

@@ -84,15 +84,83 @@ def test_old_addresses_lead_to_the_same_page_in_its_book(page, site, old, new):
 
 
 
-def test_the_language_switch_keeps_the_search_query(page, site):
-    search(page, "ko/intro.html", "활성화를")
+@pytest.mark.parametrize("start, query", [("ko/intro.html", "활성화를"), ("ko/search.html?q=ReLU", "ReLU")])
+def test_the_language_switch_keeps_the_search_query(page, site, start, query):
+    """After a search made in the search dialog, and on a search page opened by its address (a link, a
+    bookmark: the case a reader reported), every switch on the page and the click lead to the other
+    book's search page with the same query, which runs there."""
+    if start.startswith("ko/search.html"):
+        page.goto(page.base_url + start, wait_until="domcontentloaded")
+    else:
+        search(page, start, query)
+    hrefs = page.eval_on_selector_all("a.actlab-language-switch", "as => as.map(a => a.href)")
+    assert hrefs and all(new_query(href) == query for href in hrefs), hrefs
     with page.expect_navigation():
         page.click("a.actlab-language-switch")
     page.wait_for_function("() => { const s = document.querySelector('#search-results .search-summary');"
                            " return s && s.textContent.trim().length > 0; }", timeout=20_000)
     assert landed(page) == ("en", "search")
-    assert page.input_value(".bd-search-container input[name=q]") == "활성화를"
+    assert new_query(page.url) == query
+    assert page.input_value(".bd-search-container input[name=q]") == query
     assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.problems.all() == []
+
+
+def new_query(url: str) -> str | None:
+    from urllib.parse import parse_qs, urlsplit
+    return parse_qs(urlsplit(url).query).get("q", [None])[0]
+
+
+def search_page_results(page, lang: str, query: str) -> list[tuple[str, str]]:
+    """The results of the book's search page for ``query`` (opened by its address), in order."""
+    from urllib.parse import quote
+    page.goto(page.base_url + f"{lang}/search.html?q={quote(query)}", wait_until="load")
+    page.wait_for_function("() => { const s = document.querySelector('#search-results .search-summary');"
+                           " return s && s.textContent.trim().length > 0; }", timeout=20_000)
+    hrefs = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
+    return [docname_of(re.sub(r"[#?].*$", "", h)[len(page.base_url):]) for h in hrefs]
+
+
+def chapter(lang: str, number: str) -> tuple[str, str]:
+    names = [name for name, _ in toc_pages(lang) if name.startswith(f"chapters/{lang}/{number}_")]
+    if not names:
+        pytest.skip(f"no chapter {number} in the {lang} book")
+    return lang, names[0]
+
+
+# (book, query, chapter number of the page whose title names it, which comes first)
+TITLE_QUERIES = [("ko", "기울기 소실", "09"), ("ko", "소프트맥스", "06"), ("en", "softmax", "06"), ("ko", "softmax", "06"),
+                 ("ko", "시그모이드", "03"), ("en", "vanishing gradient", "09")]
+
+
+def test_the_page_whose_title_names_the_query_ranks_first(page, site):
+    """A reader searching a chapter's subject gets that chapter first (the scorer's title bonus),
+    not a page that merely uses the words more often; in the Korean book an English name finds the
+    Korean title (softmax -> 6. 소프트맥스: the glossary's synonyms)."""
+    wrong = []
+    for lang, query, number in TITLE_QUERIES:
+        results = search_page_results(page, lang, query)
+        if not results or results[0] != chapter(lang, number):
+            wrong.append(f"{lang} {query!r}: {results[:3]}, expected {chapter(lang, number)} first")
+    assert not wrong, "\n".join(wrong)
+    assert page.problems.all() == []
+
+
+def test_korean_search_knows_hangul_spellings_and_shows_formulas_as_text(page, site):
+    """렐루 (ReLU in Hangul) finds chapter 4 and the glossary, which write ReLU; "렐루 함수" too, and
+    no summary shows TeX source (\\( \\frac \\sigma ...): formulas are turned into plain text."""
+    for query in ("렐루", "렐루 함수"):
+        results = search_page_results(page, "ko", query)
+        assert chapter("ko", "04") in results, (query, results)
+        assert ("ko", "glossary/ko") in results, (query, results)
+    results = search_page_results(page, "ko", "시그모이드")
+    page.wait_for_function("() => { const items = document.querySelectorAll('#search-results ul.search li');"
+                           " return items.length > 0 && [...items].every(li => li.querySelector('p.context')); }",
+                           timeout=20_000)
+    summaries = page.eval_on_selector_all("#search-results p.context", "ps => ps.map(p => p.textContent)")
+    raw = [s for s in summaries if re.search(r"\\[()\[\]]|\\[a-zA-Z]+|\$", s)]
+    assert not raw, f"TeX source in search summaries: {raw[:3]}"
+    assert any("σ" in s for s in summaries), "no summary shows the sigmoid's formula (as text): the check checks nothing"
     assert page.problems.all() == []
 
 

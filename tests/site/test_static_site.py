@@ -490,3 +490,91 @@ def test_every_figure_has_alt_text(site):
             if len(alt) < 10 or re.search(r"\.(svg|png|jpe?g)$", alt):
                 missing.append(f"{rel}: {img.get('src')} alt={alt!r}")
     assert not missing, "figures without a description:\n" + "\n".join(missing)
+
+
+# --- search synonyms, heading anchors, references, published files, the landing pages -------------
+def search_index(lang: str) -> dict:
+    index = (site_html_dir() / lang / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(re.fullmatch(r"Search\.setIndex\((.*)\)\s*", index, re.S).group(1))
+
+
+def indexed_pages(index: dict, term: str) -> set[str]:
+    files = set()
+    for terms in (index["terms"], index["titleterms"]):
+        found = terms.get(term, [])
+        files |= {index["docnames"][f] for f in ([found] if isinstance(found, int) else found)}
+    return files
+
+
+def test_korean_search_finds_a_term_by_its_other_names(site):
+    """The Korean book indexes each word under its synonyms (the glossary's English and Korean forms,
+    Hangul spellings of names kept in Latin): 렐루 finds the pages that write ReLU, sigmoid the pages
+    that write 시그모이드."""
+    index = search_index("ko")
+    relu = indexed_pages(index, "렐루")
+    assert {"chapters/ko/04_relu_family", "glossary/ko"} <= relu, sorted(relu)
+    assert relu == indexed_pages(index, "relu"), "렐루 and ReLU must find the same pages"
+    sigmoid = indexed_pages(index, "sigmoid")
+    assert "chapters/ko/03_sigmoid_tanh" in sigmoid and sigmoid == indexed_pages(index, "시그모이드")
+    assert "chapters/ko/06_softmax" in {index["docnames"][f] for f in
+                                        ([index["titleterms"]["softmax"]] if isinstance(index["titleterms"].get("softmax"), int)
+                                         else index["titleterms"].get("softmax", []))}
+
+
+def test_korean_headings_have_readable_anchors_and_keep_their_old_ones(site):
+    """A Korean heading's anchor is its words (#기울기-소실), not docutils' #id3; the numbered id stays
+    beside it, so that links made before (an old #idN) still land on the heading."""
+    numbered, kept, readable = [], 0, 0
+    for path in built_pages("ko"):
+        for section in soup(path).select("article.bd-article section[id]"):
+            heading = section.find(re.compile(r"^h[1-6]$"))
+            if heading is None or not HANGUL.search(heading.get_text()):
+                continue
+            if re.fullmatch(r"id\d+", section["id"]):
+                numbered.append(f"{path}#{section['id']} ({heading.get_text(strip=True)[:30]})")
+            elif HANGUL.search(section["id"]):
+                readable += 1
+                old = section.find("span", id=re.compile(r"^id\d+$"), recursive=False)
+                kept += old is not None
+    assert not numbered, f"{len(numbered)} Korean headings with a numbered anchor:\n" + "\n".join(numbered[:20])
+    assert readable >= 20 and kept >= 20, (readable, kept)
+    # The address the browser test opens (an old link to chapter 3's first numbered anchor) still resolves.
+    assert "id1" in _ids(site / "ko" / "chapters" / "ko" / "03_sigmoid_tanh.html")
+    for address in ADDRESSES_BEFORE_SPLIT:
+        if "#" in address:
+            page, anchor = address.split("#", 1)
+            target = next(site.glob(f"*/{page}"), None)
+            assert target is not None and anchor in _ids(target), address
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_references_are_labelled_by_author_and_year_with_one_link(site, lang):
+    """[He et al. 2015] (Korean: [He 외 2015]), as the chapters cite, not pybtex's [HZRS15]; each entry
+    links its address once (no "URL: ..., arXiv:..." pointing to the same page twice)."""
+    page = soup(page_path(lang, f"references/{lang}"))
+    entries = page.select("article.bd-article .citation")
+    assert len(entries) >= 20
+    et_al = "et al." if lang == "en" else "외"
+    label = re.compile(rf"^\S.* (?:{re.escape(et_al)} )?\d{{4}}[a-z]?$")
+    labels = [e.select_one(".label").get_text(strip=True).strip("[]") for e in entries]
+    assert all(label.match(text) for text in labels), [t for t in labels if not label.match(t)][:5]
+    assert any(f"He {et_al} 2015" in text for text in labels), labels
+    assert labels == sorted(labels, key=str.casefold) or len(set(labels)) == len(labels)
+    doubled = [e.get_text(" ", strip=True)[:80] for e in entries if len(e.select("a.reference.external")) != 1]
+    assert not doubled, f"entries without exactly one link: {doubled[:5]}"
+
+
+def test_the_themes_build_templates_are_not_published(site):
+    """sphinx-book-theme's webpack-macros.html (raw Jinja, links to files that do not exist) is no page."""
+    published = sorted(str(p.relative_to(site)) for p in site.glob("*/_static/**/*.html"))
+    assert not published, published
+
+
+@pytest.mark.parametrize("item", [("ko", "intro"), ("en", "intro_en")], ids=page_id)
+def test_the_landing_page_lists_the_modules_the_grader_forbids(site, item):
+    """The grading paragraph names exactly the grader's one list (actlab.exercises.FORBIDDEN_MODULES)."""
+    from actlab.exercises import FORBIDDEN_MODULES
+    article = soup(page_path(*item)).select_one("article.bd-article")
+    paragraph = next(p for p in article.find_all("p") if any(c.get_text() == "actlab-grade" for c in p.find_all("code")))
+    named = [c.get_text() for c in paragraph.find_all("code") if c.get_text() != "actlab-grade"]
+    assert named == list(FORBIDDEN_MODULES), named
