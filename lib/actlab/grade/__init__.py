@@ -57,18 +57,61 @@ def _add_seed_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed-file", default=None, help="read the seed from this file (keep it private)")
 
 
-def _resolve_seed(args) -> int:
+SEED_FROM_ENV = "ACTLAB_GRADE_SEED_FROM"  # set with the seed when the command re-runs itself without --seed
+
+
+def _resolve_seed(args) -> tuple[int, str]:
+    """(seed, where it came from: "--seed", "$ACTLAB_GRADE_SEED", "--seed-file PATH" or "default")."""
     if args.seed is not None:
-        return _seed(args.seed)
+        return _seed(args.seed), "--seed"
     if os.environ.get(SEED_ENV):
-        return _seed(os.environ[SEED_ENV])
+        source = "--seed" if os.environ.get(SEED_FROM_ENV) == "--seed" else f"${SEED_ENV}"
+        value = os.environ.pop(SEED_ENV)
+        os.environ.pop(SEED_FROM_ENV, None)
+        return _seed(value), source
     if args.seed_file:
         try:
             with open(args.seed_file, encoding="utf-8") as fh:
-                return _seed(fh.read())
+                return _seed(fh.read()), f"--seed-file {args.seed_file}"
         except OSError as err:
             raise UsageError(f"cannot read --seed-file {args.seed_file}: {err.strerror or err}") from None
-    return DEFAULT_SEED
+    return DEFAULT_SEED, "default"
+
+
+def _say_seed(source: str) -> None:
+    """Say which seed the hidden checks use (never the seed itself)."""
+    if source == "default":
+        print(f"actlab-grade: warning: no seed given (--seed-file, ${SEED_ENV} or --seed): the hidden checks use "
+              f"the default seed {DEFAULT_SEED}, whose inputs anyone with the course repository can compute",
+              file=sys.stderr)
+    else:
+        print(f"actlab-grade: hidden checks' seed from {source}", file=sys.stderr)
+
+
+def _seed_off_the_command_line(argv: list[str]) -> None:
+    """``--seed VALUE`` is on this process's command line, which every process on the machine can
+    read (``/proc/PID/cmdline``, ``ps``), a submission under ``--isolation builtin`` included. Run
+    the same command again without it, the seed passed in the environment (readable only by this
+    user, and not at all once the process made itself non-dumpable); the child processes get a
+    fresh environment without it. The shell or script that started the grader may still show it:
+    prefer --seed-file or $ACTLAB_GRADE_SEED."""
+    rest, value, i = [], None, 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--seed" and i + 1 < len(argv):
+            value, i = argv[i + 1], i + 2
+            continue
+        if a.startswith("--seed="):
+            value = a[len("--seed="):]
+        else:
+            rest.append(a)
+        i += 1
+    if value is None:
+        return
+    env = {**os.environ, SEED_ENV: value, SEED_FROM_ENV: "--seed"}
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, [sys.executable, "-m", "actlab.grade", *rest], env)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -125,6 +168,8 @@ def _report_parser() -> argparse.ArgumentParser:
     p.add_argument("grades", help="the grades CSV of one exercise")
     p.add_argument("--out", required=True, help="the HTML file to write")
     p.add_argument("--lang", choices=("ko", "en"), default="ko", help="the report's language (default ko)")
+    p.add_argument("--allow-incomplete", action="store_true",
+                   help="accept a grading run that did not finish, or one shard (refused by default)")
     return p
 
 
@@ -140,6 +185,9 @@ def _export_parser() -> argparse.ArgumentParser:
                    help="the gradebook column (Canvas: 'Exercise 2 (1234)' for an existing assignment; default: the exercise id)")
     p.add_argument("--missing", choices=("error", "blank", "zero"), default="error",
                    help="roster students without a graded submission: refuse (default), leave blank, or 0")
+    p.add_argument("--allow-incomplete", action="store_true",
+                   help="accept a grading run that did not finish, or one shard (refused by default: "
+                        "--missing zero would give 0 to students not graded yet)")
     return p
 
 
@@ -156,17 +204,23 @@ def _hide_from_children() -> None:
 
 def _grade(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    seed = _resolve_seed(args)
-    if args.timeout <= 0 or args.memory < 64 or args.output_limit < 1 or (args.workers is not None and args.workers < 1):
-        raise UsageError("--timeout must be > 0, --memory >= 64, --output-limit >= 1, --workers >= 1")
+    wrong = [f"{name} must be {rule}, got {value:g}" for name, value, rule, bad in (
+        ("--timeout", args.timeout, "> 0", args.timeout <= 0),
+        ("--memory", args.memory, ">= 64", args.memory < 64),
+        ("--output-limit", args.output_limit, ">= 1", args.output_limit < 1),
+        ("--workers", args.workers or 0, ">= 1", args.workers is not None and args.workers < 1)) if bad]
+    if wrong:
+        raise UsageError("; ".join(wrong))
+    seed, source = _resolve_seed(args)
     _hide_from_children()
     settings = Settings(Limits(timeout=args.timeout, memory_mb=args.memory, output_mb=args.output_limit),
                         lang=args.lang, class_lang=args.class_lang, reveal_hidden=args.reveal_hidden,
                         isolation=args.isolation)
-    done = [0]
+    done, reused = [0], [0]
 
     def progress(result):
         done[0] += 1
+        reused[0] += result.reused
         if not args.quiet:
             r = result.row
             print(f"[{done[0]}] {r['submission']}: {r['status']} {r['score']}/{r['max_score']}",
@@ -176,19 +230,21 @@ def _grade(argv: list[str]) -> int:
         rows = grade_batch(args.exercise, args.submissions, args.out, workers=args.workers, seed=seed,
                            settings=settings, shard=parse_shard(args.shard), feedback_dir=args.feedback_dir,
                            id_from=args.id_from, fresh=args.fresh, progress=progress,
-                           hide_files=[args.seed_file] if args.seed_file else [])
+                           hide_files=[args.seed_file] if args.seed_file else [], on_start=lambda: _say_seed(source))
     except Interrupted as stop:
         print(f"actlab-grade: interrupted: {len(stop.rows)} of {stop.total} submissions graded -> {args.out}; "
               "run the same command again to grade the rest", file=sys.stderr)
         return 130
     counts = {s: sum(r["status"] == s for r in rows) for s in STATUSES}
-    print(f"{len(rows)} submissions -> {args.out} (" + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")",
-          file=sys.stderr)
+    print(f"{len(rows)} submissions -> {args.out} (" + ", ".join(f"{k} {v}" for k, v in counts.items()) + "; "
+          f"{reused[0]} reused from the journal of an earlier run, {done[0] - reused[0]} graded now)", file=sys.stderr)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """The ``actlab-grade`` command; returns the exit status (0 done, 2 a mistake in the command, 130 Ctrl-C)."""
+    if argv is None:
+        _seed_off_the_command_line(sys.argv[1:])
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
@@ -201,7 +257,9 @@ def main(argv: list[str] | None = None) -> int:
             from .gradescope import build_autograder
 
             args = _gradescope_parser().parse_args(argv[1:])
-            path = build_autograder(args.exercise, args.out, seed=_resolve_seed(args), timeout=args.timeout,
+            seed, source = _resolve_seed(args)
+            _say_seed(source)
+            path = build_autograder(args.exercise, args.out, seed=seed, timeout=args.timeout,
                                     class_lang=args.class_lang)
             print(f"Gradescope autograder -> {path}", file=sys.stderr)
             return 0
@@ -209,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
             from .report import write_report
 
             args = _report_parser().parse_args(argv[1:])
-            write_report(args.grades, args.out, lang=args.lang)
+            write_report(args.grades, args.out, lang=args.lang, allow_incomplete=args.allow_incomplete)
             print(f"class report -> {args.out}", file=sys.stderr)
             return 0
         if command == "export":
@@ -217,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
 
             args = _export_parser().parse_args(argv[1:])
             n = export_grades(args.grades, args.roster, args.out, lms=args.lms, column=args.column,
-                              missing=args.missing)
+                              missing=args.missing, allow_incomplete=args.allow_incomplete)
             print(f"{n} students -> {args.out} ({args.lms})", file=sys.stderr)
             return 0
         return _grade(argv)

@@ -234,6 +234,7 @@ class Result:
     feedback: str
     cpu_seconds: float = 0.0
     internal: bool = False  # the grader failed, not the submission: not journalled, so a re-run retries
+    reused: bool = False    # taken from the journal of an earlier run, not graded again
     graded: Graded | None = None
 
 
@@ -573,26 +574,53 @@ def _feedback_text(g: Graded) -> str:
 
 # -- the batch -----------------------------------------------------------------------------
 
-def collect(paths: Iterable[str | os.PathLike], id_from: str = "stem") -> dict[str, str]:
-    """``{student id: path}``: files as given, directories searched for *.ipynb (checkpoints skipped).
+def _is_notebook(path: Path) -> bool:
+    return path.name.lower().endswith(".ipynb") and len(path.name) > 6
 
-    A path that does not exist is a mistake in the command (:class:`UsageError`), not a student.
+
+def collect(paths: Iterable[str | os.PathLike], id_from: str = "stem",
+            skipped: list | None = None) -> dict[str, str]:
+    """``{student id: path}``: files as given, directories searched (recursively) for notebooks,
+    ``.ipynb`` in any case (``.IPYNB``); checkpoints and hidden files skipped. Other files found
+    in a directory (``20240009.ipynb.txt``) are appended to ``skipped`` for the caller to report.
+
+    A path that does not exist, or no notebook at all, is a mistake in the command
+    (:class:`UsageError`), not a student.
     """
     found: dict[str, str] = {}
+    paths = list(paths)
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
         raise UsageError("no such file or folder: " + ", ".join(missing) + " (nothing was graded)")
+    others = []
     for p in paths:
         p = Path(p)
-        files = sorted(f for f in p.rglob("*.ipynb") if ".ipynb_checkpoints" not in f.parts) if p.is_dir() else [p]
+        if p.is_dir():
+            files, rest = [], []
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p).parts
+                if ".ipynb_checkpoints" in rel or any(part.startswith(".") for part in rel) or not f.is_file():
+                    continue
+                (files if _is_notebook(f) else rest).append(f)
+            others += rest
+        else:
+            files = [p]
         for f in files:
-            sid = f.parent.name if id_from == "parent" else f.name[:-6] if f.name.endswith(".ipynb") else f.stem
+            sid = f.parent.name if id_from == "parent" else f.name[:-6] if _is_notebook(f) else f.stem
             if not sid:
                 raise UsageError(f"cannot take a student id from {f}")
             if sid in found and Path(found[sid]).resolve() != f.resolve():
-                raise UsageError(f"two submissions have the student id {sid!r}: {found[sid]} and {f} "
-                                 f"(the id is the file name without .ipynb; see --id)")
+                how = ("the id is the name of the folder holding the notebook (--id parent): "
+                       "one notebook per student folder") if id_from == "parent" else \
+                      "the id is the file name without .ipynb; see --id"
+                raise UsageError(f"two submissions have the student id {sid!r}: {found[sid]} and {f} ({how})")
             found[sid] = str(f)
+    if skipped is not None:
+        skipped.extend(str(f) for f in others)
+    if not found:
+        where = ", ".join(str(p) for p in paths)
+        also = f" ({len(others)} other file(s), e.g. {others[0].name})" if others else ""
+        raise UsageError(f"no notebooks (.ipynb) found in {where}{also}: nothing to grade")
     return found
 
 
@@ -698,11 +726,15 @@ def grade_batch(exercise: str | ModuleType | Exercise, paths: Iterable[str | os.
                 workers: int | None = None,
                 seed: int = DEFAULT_SEED, settings: Settings | None = None, shard: tuple[int, int] | None = None,
                 feedback_dir: str | os.PathLike | None = None, id_from: str = "stem", fresh: bool = False,
-                progress: Callable[[Result], None] | None = None, hide_files: Iterable[str] = ()) -> list[dict]:
+                progress: Callable[[Result], None] | None = None, hide_files: Iterable[str] = (),
+                warn: Callable[[str], None] | None = None, on_start: Callable[[], None] | None = None) -> list[dict]:
     """Grade every submission in ``paths`` (files or directories) and write the CSV ``out``.
 
     Returns the rows (sorted by submission). ``progress(result)`` is called as each row finishes.
     ``hide_files`` (e.g. the seed file) are covered in the submissions' view of the file system.
+    ``warn(text)`` receives what the instructor should know but that stops nothing (files that are
+    not notebooks, a class where most notebooks define none of the graded functions, rows reused
+    from the journal); default: printed on stderr.
     Everything about the command is checked before the first submission is graded
     (:class:`UsageError`). On Ctrl-C (KeyboardInterrupt) the queued submissions are cancelled,
     the running children killed, the CSV of the finished rows written, and :class:`Interrupted`
@@ -716,7 +748,11 @@ def grade_batch(exercise: str | ModuleType | Exercise, paths: Iterable[str | os.
     except ValueError as err:
         raise UsageError(str(err)) from None
     ex = load_exercise(exercise, seed) if not isinstance(exercise, Exercise) else exercise
-    found = collect(paths, id_from)
+    if warn is None:
+        def warn(text):
+            print(f"actlab-grade: warning: {text}", file=sys.stderr, flush=True)
+    skipped: list = []
+    found = collect(paths, id_from, skipped)
     ids = shard_ids(found, shard)
     out = Path(out)
     fb_dir = Path(feedback_dir) if feedback_dir else out.with_name(out.stem + "_feedback")
@@ -754,7 +790,7 @@ def grade_batch(exercise: str | ModuleType | Exercise, paths: Iterable[str | os.
         sha = hashlib.sha256(data or b"").hexdigest() if err is None else "unreadable"
         entry = journal.get(sid, sha)
         if entry is not None:
-            result = Result(entry["row"], entry["feedback"])
+            result = Result(entry["row"], entry["feedback"], reused=True)
         else:
             with free_lock:
                 slot = free.pop()
@@ -774,6 +810,11 @@ def grade_batch(exercise: str | ModuleType | Exercise, paths: Iterable[str | os.
             journal.add(sid, sha, result)
         return result
 
+    if skipped:
+        shown = ", ".join(skipped[:10]) + (f" and {len(skipped) - 10} more" if len(skipped) > 10 else "")
+        warn(f"skipped {len(skipped)} file(s) that are not notebooks (.ipynb): {shown}")
+    if on_start:
+        on_start()  # the command is right: grading starts
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
         futures = {pool.submit(one, sid): sid for sid in ids}
@@ -792,6 +833,10 @@ def grade_batch(exercise: str | ModuleType | Exercise, paths: Iterable[str | os.
         raise Interrupted([rows[k] for k in sorted(rows)], len(ids)) from None
     pool.shutdown(wait=True)
     write_atomic(out, csv_bytes(rows.values()))
+    blank = [sid for sid, r in rows.items() if "no_functions" in r["flags"].split(";")]
+    if rows and len(blank) * 2 > len(rows):
+        warn(f"{len(blank)} of {len(rows)} notebooks define none of the graded functions "
+             f"({', '.join(ex.functions)}): are these {ex.name} notebooks? (wrong exercise or wrong folder?)")
     return [rows[k] for k in sorted(rows)]
 
 
@@ -816,6 +861,27 @@ def read_grades(path: str | os.PathLike) -> list[dict]:
             return [{k: row.get(k) or "" for k in COLUMNS} for row in reader]
     except UnicodeDecodeError:
         raise UsageError(f"{path} is not a grades CSV (not UTF-8 text)") from None
+
+
+def check_complete(path: str | os.PathLike, rows: list[dict]) -> None:
+    """Refuse (:class:`UsageError`) a grades CSV whose grading run did not finish (interrupted:
+    submissions without a row) or that is one shard of several, by its manifest. A CSV without a
+    manifest (made by hand) cannot be checked and passes."""
+    path = Path(path)
+    try:
+        meta = json.loads(manifest_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    shard = meta.get("shard") or [1, 1]
+    got = {r["submission"] for r in rows}
+    lost = [sid for sid in meta.get("ids", []) if sid not in got]
+    if lost:
+        raise UsageError(f"{path} is incomplete: {len(lost)} of its {len(meta['ids'])} submissions have no row "
+                         f"(e.g. {lost[0]}; the grading run was interrupted?): run its grading command again to "
+                         "finish it, or pass --allow-incomplete to use it as it is")
+    if list(shard) != [1, 1]:
+        raise UsageError(f"{path} is shard {shard[0]}/{shard[1]} of a batch: merge every shard first "
+                         "(actlab-grade merge), or pass --allow-incomplete to use it as it is")
 
 
 def merge(inputs: Iterable[str | os.PathLike], out: str | os.PathLike) -> list[dict]:

@@ -25,7 +25,7 @@ import io
 import os
 from pathlib import Path
 
-from .core import UsageError, read_grades, write_atomic
+from .core import UsageError, check_complete, read_grades, write_atomic
 
 CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 CANVAS_IDS = ("ID", "SIS User ID", "SIS Login ID")
@@ -54,6 +54,7 @@ def read_roster(path: str | os.PathLike) -> list[dict]:
     if "submission" not in fields:
         raise UsageError(f"the roster {path} has no 'submission' column (the grader's student id: "
                          f"the notebook's file name without .ipynb); its columns are {', '.join(fields) or 'none'}")
+    rows = [row for row in rows if _is_student(row)]
     seen, twice = set(), []
     for row in rows:
         sid = row["submission"]
@@ -65,16 +66,28 @@ def read_roster(path: str | os.PathLike) -> list[dict]:
     return rows
 
 
-def export_grades(grades: str | os.PathLike, roster: str | os.PathLike, out: str | os.PathLike, *, lms: str, column: str | None = None, missing: str = "error") -> int:
+def _is_student(row: dict) -> bool:
+    """False for the rows of a Canvas gradebook export that are not students: "Points Possible"
+    (its second row) and "Student, Test" (Canvas's test student) without a submission id."""
+    name = row.get("Student", "").strip()
+    return not (name == "Points Possible" or (name == "Student, Test" and not row.get("submission")))
+
+
+def export_grades(grades: str | os.PathLike, roster: str | os.PathLike, out: str | os.PathLike, *, lms: str,
+                  column: str | None = None, missing: str = "error", allow_incomplete: bool = False) -> int:
     """Write ``out``, the ``lms`` ("canvas" or "moodle") gradebook import of the grades CSV
     ``grades``, through ``roster``; returns the number of students written.
 
     ``missing``: what to do with roster students who have no graded row: "error" (default),
-    "blank" (an empty cell: the LMS leaves the grade as it is) or "zero".
+    "blank" (an empty cell: the LMS leaves the grade as it is) or "zero". A grading run that did not
+    finish (or one shard) is refused unless ``allow_incomplete``: ``zero`` would otherwise give 0 to
+    students who handed in but were not graded yet.
     """
     if lms not in LMS:
         raise UsageError(f"--lms must be one of {', '.join(LMS)}, got {lms!r}")
     rows = read_grades(grades)
+    if not allow_incomplete:
+        check_complete(grades, rows)
     exercises = sorted({r["exercise"] for r in rows})
     if len(exercises) > 1:
         raise UsageError(f"{grades} holds several exercises ({', '.join(exercises)}): export one at a time")
@@ -86,6 +99,10 @@ def export_grades(grades: str | os.PathLike, roster: str | os.PathLike, out: str
                          f"{', '.join(wanted)}")
     by_sid = {r["submission"]: r for r in rows}
     unknown = sorted(set(by_sid) - {p["submission"] for p in people})
+    no_id = [p.get("Student") or p.get("Username") or p.get("Email address") or "?" for p in people if not p["submission"]]
+    if no_id:
+        raise UsageError(f"{len(no_id)} roster row(s) have an empty 'submission' column: {_names(no_id)} "
+                         f"(fill in each student's id in {Path(roster).name}, or delete rows that are not students)")
     absent = [p["submission"] for p in people if p["submission"] not in by_sid]
     problems = []
     if unknown:

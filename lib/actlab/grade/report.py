@@ -21,7 +21,7 @@ import numpy as np
 
 from ..exercises import EXERCISES
 from ..i18n import Messages
-from .core import LOOK_FLAGS, STATUSES, UsageError, read_grades, write_atomic
+from .core import LOOK_FLAGS, STATUSES, UsageError, check_complete, read_grades, write_atomic
 
 MESSAGES = Messages({
     "title": {"ko": "{exercise} 채점 보고서", "en": "{exercise}: class report"},
@@ -181,12 +181,17 @@ def render(rows: list[dict], lang: str = "ko") -> str:
     return "\n".join(out)
 
 
-def write_report(grades: str | os.PathLike, out: str | os.PathLike, lang: str = "ko") -> Path:
-    """Read the grades CSV ``grades`` and write the report to ``out``; returns its path."""
+def write_report(grades: str | os.PathLike, out: str | os.PathLike, lang: str = "ko",
+                 allow_incomplete: bool = False) -> Path:
+    """Read the grades CSV ``grades`` and write the report to ``out``; returns its path. A grading
+    run that did not finish (or one shard) is refused unless ``allow_incomplete``."""
     out = Path(out)
     if out.is_dir():
         raise UsageError(f"--out {out} is a folder; give the HTML file to write, e.g. {out / 'report.html'}")
-    text = render(read_grades(grades), lang)
+    rows = read_grades(grades)
+    if not allow_incomplete:
+        check_complete(grades, rows)
+    text = render(rows, lang)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, text.encode("utf-8"))
     return out
