@@ -42,7 +42,7 @@ FORBIDDEN_MODULES: tuple[str, ...] = ("actlab", "scipy", "torch", "jax", "tensor
 MESSAGES = Messages({
     "summary": {"ko": "공개 검사 {total}개 중 {passed}개를 통과했습니다. 채점할 때는 검사가 더 실행됩니다.",
                 "en": "{passed}/{total} public checks passed. More checks run at grading time."},
-    "stub": {"ko": "✗ {function}: 아직 구현하지 않았습니다 (not implemented yet). "
+    "stub": {"ko": "✗ {function}: 아직 구현하지 않았습니다. "
                    "`raise NotImplementedError` 줄을 지우고 함수를 완성하세요. (검사 {n}개)",
              "en": "✗ {function}: not implemented yet. Replace the `raise NotImplementedError` line "
                    "with your code. (checks: {n})"},

@@ -72,7 +72,7 @@ MESSAGES = Messages({
                        "어떤 단계에서도 오버플로나 0으로 나누기가 생기지 않게 바꾸세요 (np.where는 두 식을 모두 계산합니다).",
                  "en": "NumPy floating-point error ({message}): the checks treat overflow, invalid operations and division "
                        "by zero as errors. Rewrite so that no step overflows or divides by zero (np.where evaluates both branches)."},
-    "not_implemented": {"ko": "아직 구현하지 않았습니다 (not implemented yet). `raise NotImplementedError` 줄을 지우고 함수를 완성하세요.",
+    "not_implemented": {"ko": "아직 구현하지 않았습니다. `raise NotImplementedError` 줄을 지우고 함수를 완성하세요.",
                         "en": "not implemented yet: replace the `raise NotImplementedError` line with your code."},
     "missing": {"ko": "`{function}` 함수가 정의되어 있지 않습니다. 함수를 정의하는 셀을 먼저 실행하세요.",
                 "en": "no function `{function}` is defined; run the cell that defines it first."},
