@@ -91,8 +91,25 @@ def ensure_venv(requirements: str) -> None:
         say(f"creating {VENV.name} with Python {version} ({python})")
         shutil.rmtree(VENV, ignore_errors=True)
         subprocess.run([python, "-m", "venv", str(VENV)], check=True)
-    run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", ROOT / requirements)
+    install(requirements)
     (VENV / f".installed-{Path(requirements).stem}").write_text(requirements_digest(requirements, version))
+
+
+#: uv installs the pinned lists into .venv: on this project's 2-core machine, into a fresh venv with
+#: no cache, 24 s where pip took 208 s (same files, same moment). Pinned like everything else.
+UV = "uv==0.13.9"
+
+
+def install(requirements: str) -> None:
+    """Install ``requirements`` into .venv with uv, or with pip where uv cannot (e.g. a machine whose
+    packages come only from an index configured for pip, which uv does not read)."""
+    try:
+        run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", UV)
+        run(BIN / "uv", "pip", "install", "-q", "--python", PY, "-r", ROOT / requirements)
+        return
+    except (subprocess.CalledProcessError, OSError) as err:
+        say(f"uv could not install {requirements} ({err}); installing with pip instead")
+    run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", ROOT / requirements)
 
 
 def venv_env() -> dict:

@@ -72,6 +72,16 @@ def pip(py, *args, **kw) -> subprocess.CompletedProcess:
     return subprocess.run([str(py), "-m", "pip", *args, "--disable-pip-version-check"], **kw)
 
 
+def install(py) -> None:
+    """Colab's packages into the environment at ``py``: with the course venv's uv when make.py has
+    installed it (the list pulls in about 90 packages; pip takes minutes), else with the
+    environment's own pip. The environment keeps its pip either way: the setup cell runs it."""
+    uv = ROOT / ".venv" / "bin" / "uv"
+    if uv.exists() and subprocess.run([str(uv), "pip", "install", "-q", "--python", str(py), *COLAB_PACKAGES]).returncode == 0:
+        return
+    pip(py, "install", "-q", *COLAB_PACKAGES, check=True)
+
+
 def freeze(py) -> list[str]:
     out = pip(py, "freeze", capture_output=True, text=True, check=True)
     return sorted(out.stdout.splitlines())
@@ -100,7 +110,7 @@ def ensure(env: Path | None = None) -> Path:
         print(f"[colab] building a Colab-like environment in {env} with {base}", flush=True)
         shutil.rmtree(env, ignore_errors=True)
         subprocess.run([base, "-m", "venv", str(env)], check=True)
-        pip(py, "install", "-q", *COLAB_PACKAGES, check=True)
+        install(py)
         stamp.write_text(json.dumps({**wanted(base), "freeze": freeze(py)}, indent=1))
     return py
 
