@@ -156,8 +156,11 @@ NUMBERED_ID = re.compile(r"id\d+")
 
 def heading_slug(title: str) -> str:
     """``기울기 소실과 폭발`` -> ``기울기-소실과-폭발``: lower case, spaces as hyphens, letters (Hangul
-    included), digits, ``-`` and ``_`` kept (GitHub's rule, which MyST's heading anchors follow)."""
-    return re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-").strip("-")
+    included), digits, ``-`` and ``_`` kept (GitHub's rule, which MyST's heading anchors follow), but
+    not leading digits ("1. 소프트맥스" -> ``소프트맥스``): an id must be a valid CSS selector too (Sphinx's
+    search looks up ``#id`` to cut a result's summary)."""
+    slug = re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
+    return re.sub(r"^[\d\-_]+", "", slug).strip("-")
 
 
 def _readable_heading_ids(app: Sphinx, doctree) -> None:

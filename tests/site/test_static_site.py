@@ -534,6 +534,8 @@ def test_korean_headings_have_readable_anchors_and_keep_their_old_ones(site):
                 numbered.append(f"{path}#{section['id']} ({heading.get_text(strip=True)[:30]})")
             elif HANGUL.search(section["id"]):
                 readable += 1
+                # Sphinx's search looks the anchor up as a CSS selector: #1-x would throw.
+                assert re.match(r"[^\W\d_]", section["id"]), f"{path}#{section['id']}: not a valid CSS id selector"
                 old = section.find("span", id=re.compile(r"^id\d+$"), recursive=False)
                 kept += old is not None
     assert not numbered, f"{len(numbered)} Korean headings with a numbered anchor:\n" + "\n".join(numbered[:20])
