@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 HEAD = {
     "ko": "# 용어집\n\n강의 전체에서 개념 하나에 한국어 용어 하나만 씁니다. 각 장에서 처음 나올 때는 "
-          "영어를 괄호 안에 함께 적습니다. 예: 활성화 함수(activation function).\n\n"
+          "영어를 괄호 안에 함께 적습니다. 예: 활성화 함수(activation function). 손실, 정확도, 에포크처럼 "
+          "강의 내내 쓰는 일상적인 말은 예외입니다.\n\n"
           "| 한국어 | English | 뜻 |\n| --- | --- | --- |\n",
     "en": "# Glossary\n\nThe course uses one Korean term per concept everywhere; this is the list, with the "
           "English term used in the English pages.\n\n"
