@@ -57,10 +57,13 @@ def _install(zpath: Path, root: Path) -> None:
     (root / "submission").mkdir()
 
 
-def _grade(image: Path, root: Path, notebook: Path | None) -> dict:
-    """One submission in a fresh container of the image: its own copy of the root."""
+def _grade(image: Path, root: Path, notebook: Path | None, extra: Path | None = None) -> dict:
+    """One submission in a fresh container of the image: its own copy of the root (``extra``: more
+    files uploaded beside the notebook, copied first)."""
     root = root / "autograder"
     shutil.copytree(image, root, symlinks=True)
+    if extra is not None:
+        shutil.copytree(extra, root / "submission", dirs_exist_ok=True)
     if notebook is not None:
         shutil.copy(notebook, root / "submission" / notebook.name)
     proc = subprocess.run([str(root / "run_autograder")], cwd=root, env=_env(root), capture_output=True,
@@ -94,7 +97,8 @@ def test_answer_key_scores_full_marks_with_one_test_per_function_and_kind(instal
     assert sum(t["max_score"] for t in tests) == ex.max_score and all(t["score"] == t["max_score"] for t in tests)
     assert {t["visibility"] for t in tests if "hidden" in t["name"]} == {"after_published"}
     assert {t["visibility"] for t in tests if "public" in t["name"]} == {"visible"}
-    assert results["output"].startswith("Status: ok") and "Isolation:" in results["output"]
+    first, second = results["output"].splitlines()[:2]
+    assert first == f"Graded file: {key.name}" and second.startswith("Status: ok") and "Isolation:" in results["output"]
 
 
 def test_a_stub_in_korean_scores_zero_with_korean_feedback(installed, tmp_path):
@@ -123,3 +127,23 @@ def test_hidden_checks_do_not_show_inputs(installed, tmp_path):
 def test_no_notebook_submitted(installed, tmp_path):
     results = _grade(installed, tmp_path, None)
     assert results["score"] == 0 and ".ipynb" in results["output"]
+    assert "제출물에 .ipynb 파일이 없습니다" in results["output"] and "no .ipynb file was submitted" in results["output"]
+
+
+def test_of_several_notebooks_the_exercises_newest_is_graded_and_named(installed, tmp_path):
+    import os
+
+    key = sorted((ROOT / "exercises" / "solutions" / "en").glob("ex02_*.ipynb"))[0]
+    stub = sorted((ROOT / "exercises" / "en").glob("ex02_*.ipynb"))[0]
+    extra = tmp_path / "extra"
+    (extra / "old").mkdir(parents=True)
+    shutil.copy(stub, extra / "old" / key.name)  # the same name, an older copy
+    os.utime(extra / "old" / key.name, (1_000_000_000, 1_000_000_000))
+    shutil.copy(stub, extra / "scratch.ipynb")  # newest, but not named after the exercise
+    results = _grade(installed, tmp_path, key, extra=extra)
+    from actlab.grade import load_exercise
+
+    assert results["score"] == load_exercise("ex02", 777).max_score
+    first = results["output"].splitlines()[0]
+    assert first.startswith(f"Graded file: {key.name} (the 2 other notebook(s) uploaded were not graded: ")
+    assert "scratch.ipynb" in first and f"old/{key.name}" in first

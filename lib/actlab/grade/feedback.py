@@ -115,6 +115,10 @@ MESSAGES = Messages({
     # Gradescope's results.json: one test per graded function and kind of check
     "gs_public": {"ko": "{function}: 공개 검사", "en": "{function}: public checks"},
     "gs_hidden": {"ko": "{function}: 숨은 검사", "en": "{function}: hidden checks"},
+    "gs_graded_file": {"ko": "채점한 파일: {name}", "en": "Graded file: {name}"},
+    "gs_others": {"ko": "(함께 올린 다른 노트북 {n}개는 채점하지 않았습니다: {names}. 과제 이름으로 시작하는 파일, 그중 가장 최근 파일을 채점합니다.)",
+                  "en": "(the {n} other notebook(s) uploaded were not graded: {names}; the file named after the exercise, "
+                        "the newest of them, is graded)"},
     "gs_no_notebook": {"ko": "제출물에 .ipynb 파일이 없습니다. 과제 노트북을 .ipynb로 내려받아 제출하세요.",
                        "en": "no .ipynb file was submitted: download the exercise notebook as .ipynb and submit it."},
     # the isolation the child reports having applied (sandbox notes), for the last line

@@ -93,12 +93,22 @@ def build_autograder(exercise: str, out: str | os.PathLike, *, seed: int, timeou
     return out
 
 
+def _notebooks(folder: Path) -> list[Path]:
+    """Every notebook uploaded (``.ipynb`` in any case; checkpoints and hidden files skipped)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name.lower().endswith(".ipynb")
+                  and ".ipynb_checkpoints" not in p.parts and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
 def _find_submission(folder: Path, ex_name: str) -> Path | None:
-    found = sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts) if folder.is_dir() else []
+    """The notebook to grade when several were uploaded: those named after the exercise first
+    (``ex02_sigmoid_tanh.ipynb`` over ``scratch.ipynb``), then the newest, then by name."""
+    found = _notebooks(folder)
     if not found:
         return None
-    named = [p for p in found if p.name.startswith(ex_name)]
-    return (named or found)[0]
+    named = [p for p in found if p.name.lower().startswith(ex_name.lower())]
+    return sorted(named or found, key=lambda p: (-p.stat().st_mtime, str(p)))[0]
 
 
 def results_json(result: Result, seconds: float = 0.0) -> dict:
@@ -137,8 +147,9 @@ def run_autograder(root: str | os.PathLike) -> dict:
     start = time.monotonic()
     path = _find_submission(root / "submission", ex.name)
     if path is None:
-        lang = settings.class_lang
-        results = {"score": 0.0, "output": MESSAGES("gs_no_notebook", lang=lang) + "\n", "visibility": "visible",
+        # no notebook, so no language to tell: both
+        text = "\n".join(MESSAGES("gs_no_notebook", lang=lang) for lang in ("ko", "en"))
+        results = {"score": 0.0, "output": text + "\n", "visibility": "visible",
                    "tests": [], "extra_data": {"exercise": ex.name, "status": "invalid"}}
     else:
         # as in a batch: its own unprivileged user as root; the builtin path also covers the
@@ -146,6 +157,12 @@ def run_autograder(root: str | os.PathLike) -> dict:
         hide = hidden_dirs({str(root / "source"), str(root / "submission"), str(root / "results")})
         result = grade_submission(ex, path.name[:-6], path.read_bytes(), settings, slot_uids(1)[0], hide)
         results = results_json(result, time.monotonic() - start)
+        others = [str(p.relative_to(root / "submission")) for p in _notebooks(root / "submission") if p != path]
+        line = MESSAGES("gs_graded_file", lang=result.graded.lang, name=str(path.relative_to(root / "submission")))
+        if others:
+            line += " " + MESSAGES("gs_others", lang=result.graded.lang, n=len(others), names=", ".join(others[:5]))
+        results["output"] = line + "\n" + results["output"]
+        results["extra_data"]["graded_file"] = str(path.relative_to(root / "submission"))
     out = root / "results" / "results.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
