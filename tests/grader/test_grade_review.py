@@ -121,9 +121,12 @@ def test_a_class_of_another_exercise_gets_a_warning(tmp_path):
         write(tmp_path, sid, notebook(["def sigmoid(x):\n    return x"]))
     write(tmp_path, "c", notebook(GOOD))
     warnings = []
+    (tmp_path / "o" / "g_feedback").mkdir(parents=True)
+    (tmp_path / "o" / "g_feedback" / "gone.txt").write_text("from an earlier run")
     grade_batch(FAKE, [tmp_path], tmp_path / "o" / "g.csv", workers=2, warn=warnings.append,
                 settings=Settings(Limits(timeout=TIMEOUT)))
     assert any("2 of 3 notebooks define none of the graded functions (double, softsign)" in w for w in warnings), warnings
+    assert any("1 file(s) in" in w and "gone.txt" in w for w in warnings), warnings  # a stale feedback file is named
 
 
 def test_misnamed_files_are_listed_and_an_empty_folder_is_an_error(tmp_path):

@@ -833,6 +833,11 @@ def grade_batch(exercise: str | ModuleType | Exercise, paths: Iterable[str | os.
         raise Interrupted([rows[k] for k in sorted(rows)], len(ids)) from None
     pool.shutdown(wait=True)
     write_atomic(out, csv_bytes(rows.values()))
+    if shard is None:  # (shards may share one feedback folder: only a whole batch knows every file)
+        stale = sorted(p.name for p in fb_dir.glob("*.txt") if p.stem not in found)
+        if stale:
+            warn(f"{len(stale)} file(s) in {fb_dir} belong to no submission of this batch (left from an earlier run?): "
+                 f"{', '.join(stale[:10])}{' ...' if len(stale) > 10 else ''}; delete them before handing the folder back")
     blank = [sid for sid, r in rows.items() if "no_functions" in r["flags"].split(";")]
     if rows and len(blank) * 2 > len(rows):
         warn(f"{len(blank)} of {len(rows)} notebooks define none of the graded functions "
