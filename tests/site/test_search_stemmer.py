@@ -83,3 +83,23 @@ def test_the_browser_and_python_reduce_words_alike(page, site):
     browser = page.evaluate("(words) => { const s = new Stemmer(); return words.map(w => s.stemWord(w.toLowerCase())); }",
                             words)
     assert browser == [query_stem(w) for w in words]
+
+
+def test_a_word_is_indexed_under_its_synonyms_both_ways():
+    """렐루 (a Hangul spelling of a name kept in Latin) and ReLU, 시그모이드 and sigmoid (the glossary's
+    two forms) are indexed under each other, particle or not; an unrelated word gets no alias."""
+    split = korean_search.SearchKorean.split
+    language = korean_search.SearchKorean.__new__(korean_search.SearchKorean)
+    stems = lambda text: {korean_search.index_stem(w) for w in split(language, text)}  # noqa: E731
+    assert {"relu", "렐루"} <= stems("ReLU를")
+    assert {"relu", "렐루"} <= stems("렐루는")
+    assert {"sigmoid", "시그모이드"} <= stems("시그모이드의")
+    assert {"sigmoid", "시그모이드"} <= stems("sigmoids")
+    assert stems("정도") == {"정도"}
+    # Every glossary term written as one word in both languages is a synonym pair.
+    import yaml
+    terms = yaml.safe_load((ROOT / "glossary.yml").read_text(encoding="utf-8"))["terms"]
+    pairs = [(t["en"], t["ko"]) for t in terms if re.fullmatch(r"\w+", t["en"]) and re.fullmatch(r"\w+", t["ko"])]
+    assert len(pairs) >= 10
+    for en, ko in pairs:
+        assert korean_search.index_stem(ko) in korean_search.aliases_of(en), (en, ko)
