@@ -131,8 +131,8 @@ document.addEventListener("DOMContentLoaded", function () {
       else el.removeAttribute("tabindex");
     });
     // A table wider than the column scrolls in its container (the theme's, with a tab stop): class
-    // actlab-scrolls gives it a height limit, so that its scrollbar is on screen, and edge shadows
-    // that say there is more to the left or right (updated as it scrolls).
+    // actlab-scrolls gives it a height limit, so that its scrollbar is on screen, and faded edges
+    // that say there is more to the left or right (actlab-more-left/right, updated as it scrolls).
     document.querySelectorAll(".bd-article .pst-scrollable-table-container").forEach(function (el) {
       var scrolls = el.scrollWidth > el.clientWidth + 1;
       el.classList.toggle("actlab-scrolls", scrolls);
