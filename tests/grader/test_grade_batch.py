@@ -173,7 +173,7 @@ def test_infinite_loop_times_out(batch):
     # the loop is in cell 3, before the functions: the cells may take half of the 5 s; the cell is named
     row = batch["rows"]["loop_forever"]
     assert (row["status"], row["score"]) == ("timeout", "0")
-    assert "셀 3이(가) 셀 실행 시간 2.5초를 넘어 멈췄습니다" in row["feedback"]
+    assert "셀 3에서 셀 실행 시간 2.5초를 넘어 멈췄습니다" in row["feedback"]
     assert "time_limit" in row["flags"].split(";")
     assert "셀 번호는 노트북 맨 위 셀을 1로" in feedback(batch, "loop_forever")
 

@@ -47,10 +47,11 @@ COLUMNS = ("submission", "exercise", "score", "max_score", "status", "feedback",
 #: What each status says about the score (the instructor guide has the same table).
 STATUS_MEANING = {
     "ok": "every check ran: the score is the grade (problems in cells that did not stop a check are noted)",
-    "error": "the process ended before every check had run (it exited or was killed, or a limit stopped it): "
-             "the score counts only the checks that ran; look at it",
-    "timeout": "the time limit stopped the notebook, or a graded function overran its per-call budget: "
-               "the checks that did not run score 0; look at it",
+    "error": "the process ended before every check had run (it exited or was killed, or a limit stopped it), or a "
+             "cell crashed it and the notebook was graded up to that cell: the score counts only the checks that ran; "
+             "look at it",
+    "timeout": "the time limit stopped the notebook (a cell past the cells' share of it, then graded up to that "
+               "cell), or a graded function overran its per-call budget: the checks that did not run score 0; look at it",
     "invalid": "not a notebook the grader can read: score 0",
 }
 STATUSES = tuple(STATUS_MEANING)

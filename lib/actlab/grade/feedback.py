@@ -91,10 +91,10 @@ MESSAGES = Messages({
                            "again without this cell and the ones after it, and the functions defined before it were graded."},
     "crashed": {"ko": "셀 {cell}에서 프로세스가 끝났습니다 ({how}). 그 전에 정의된 함수만 채점했습니다",
                 "en": "the process ended in cell {cell} ({how}); only the functions defined before it were graded"},
-    "cell_stopped": {"ko": "셀 {cell}이(가) 셀 실행 시간 {seconds}초를 넘어 멈췄습니다. 그 전에 정의된 함수만 채점했습니다",
+    "cell_stopped": {"ko": "셀 {cell}에서 셀 실행 시간 {seconds}초를 넘어 멈췄습니다. 그 전에 정의된 함수만 채점했습니다",
                      "en": "cell {cell} ran past the {seconds} s the cells may take and was stopped; only the functions "
                            "defined before it were graded"},
-    "setup_code": {"ko": "  셀 {cell}은(는) 설정 셀이라 채점할 때 실행하지 않습니다. 그 안의 정의({names})만 실행했고 나머지 코드는 "
+    "setup_code": {"ko": "  설정 셀(셀 {cell})은 채점할 때 실행하지 않습니다. 그 안의 정의({names})만 실행했고 나머지 코드는 "
                          "무시했습니다. 답은 설정 셀 아래의 셀에 쓰세요.",
                    "en": "  cell {cell} is the setup cell, which grading does not run: only the definitions in it "
                          "({names}) were run, the rest of its code was ignored. Write your answers in the cells below it."},

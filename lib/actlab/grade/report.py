@@ -32,8 +32,10 @@ MESSAGES = Messages({
     "count": {"ko": "제출 수", "en": "submissions"},
     "meaning": {"ko": "뜻", "en": "meaning"},
     "ok": {"ko": "모든 검사를 실행했습니다. 점수가 곧 성적입니다.", "en": "every check ran: the score is the grade"},
-    "error": {"ko": "모든 검사가 끝나기 전에 프로세스가 끝났습니다. 실행된 검사의 점수만 셌으니 확인하세요.",
-              "en": "the process ended before every check ran: only checks that ran count; look at it"},
+    "error": {"ko": "모든 검사가 끝나기 전에 프로세스가 끝났거나, 셀 하나가 프로세스를 끝내 그 셀 앞까지만 채점했습니다. "
+                    "실행된 검사의 점수만 셌으니 확인하세요.",
+              "en": "the process ended before every check ran, or a cell crashed it and the notebook was graded up to "
+                    "that cell: only checks that ran count; look at it"},
     "timeout": {"ko": "시간 제한에 걸렸습니다. 실행하지 못한 검사는 0점입니다. 확인하세요.",
                 "en": "a time limit stopped it: checks that did not run score 0; look at it"},
     "invalid": {"ko": "노트북 파일로 읽을 수 없어 0점입니다.", "en": "not a readable notebook: 0"},

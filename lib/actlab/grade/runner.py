@@ -23,7 +23,10 @@ Order matters, and is why this is a script and not a ``preexec_fn``:
    resource limits (CPU, address space, file size, processes) and, as root, an unprivileged
    uid with no new privileges;
 3. run the cells one by one (an exception ends that cell only, as in a notebook run with
-   ``allow_errors``), then call each graded function on each case and write its result.
+   ``allow_errors``; a "start" record before each, so the parent can name the cell a crash
+   happened in; all the cells together get ``cells_seconds`` of wall time, and a cell past it is
+   stopped and the rest not run), then call each graded function on each case and write its
+   result (each value at most its share of the results file: :class:`TooLarge` otherwise).
 
 The submission can tamper with anything in this process (numpy, this module, the results file):
 that only changes the *values* it reports, which the parent judges with its own copy of the
