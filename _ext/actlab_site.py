@@ -40,7 +40,7 @@ from sphinx.util import logging
 from sphinx.util.i18n import CatalogInfo
 
 import bibliography_style
-from korean_search import SearchKorean
+from korean_search import GLOSSARY, SearchKorean
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -259,14 +259,16 @@ def _check_twins(app: Sphinx, env) -> None:
 
 
 def _source_digest() -> str:
-    """A digest of this extension's files and the site's own assets (_static/*, not vendored ones).
+    """A digest of this extension's files, the site's own assets (_static/*, not vendored ones) and the
+    glossary (the Korean search's synonyms).
 
     Sphinx notices neither code changes nor, when no page is outdated, changed static files (it copies
     them only while writing pages); a config value with this digest makes both rebuild every page.
     """
     files = sorted([*(p for p in HERE.rglob("*") if p.is_file() and "__pycache__" not in p.parts
                       and p.suffix != ".mo"),
-                    *(p for p in (HERE.parent / "_static").glob("*") if p.is_file())])
+                    *(p for p in (HERE.parent / "_static").glob("*") if p.is_file()),
+                    *[p for p in [GLOSSARY] if p.exists()]])
     return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()[:16]
 
 
