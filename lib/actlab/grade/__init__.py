@@ -53,7 +53,8 @@ def _seed(text: str) -> int:
 def _add_seed_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", default=None,
                    help=f"instructor seed for the hidden checks (default: ${SEED_ENV}, then --seed-file, "
-                        f"then {DEFAULT_SEED}); visible to other users in `ps`, so prefer the variable or a file")
+                        f"then {DEFAULT_SEED}); the grader restarts itself without it at once, but the shell that "
+                        "ran it may still show it in `ps`: prefer the variable or a file")
     p.add_argument("--seed-file", default=None, help="read the seed from this file (keep it private)")
 
 
