@@ -32,10 +32,12 @@ def test_fmt_gives_three_significant_digits(value, text):
     assert gp.fmt(value) == text
 
 
-def test_layer_table_lists_every_layer_and_the_chosen_ones():
+@pytest.mark.parametrize("lang,corner", [("ko", "층"), ("en", "layer")])
+def test_layer_table_lists_every_layer_and_the_chosen_ones(lang, corner):
+    actlab.set_language(lang)
     text = gp.layer_table({"a": [1.0, 2.5, 3e-9], "b": [4.0, 5.0, 6.0]})
     lines = text.splitlines()
-    assert lines[0].split() == ["l", "a", "b"]
+    assert lines[0].split() == [corner, "a", "b"]  # the layer column headed in the active language
     assert [line.split() for line in lines[1:]] == [["1", "1", "4"], ["2", "2.5", "5"], ["3", "3.00e-09", "6"]]
     picked = gp.layer_table({"a": [1.0, 2.5, 3e-9]}, layers=(1, 3)).splitlines()
     assert [line.split()[0] for line in picked[1:]] == ["1", "3"]
@@ -73,7 +75,9 @@ def test_flow_is_gradient_flow_with_the_named_initialiser_and_is_remembered():
 def test_sigmoid_gradients_vanish_below_the_derivative_bound_and_relu_tanh_do_not(depth):
     grid = gp.flow_grid(depths=(depth,))
     sig = grid[("sigmoid", depth)]
-    assert sig.ratio() < 0.25 ** depth
+    # from the first hidden layer to the last, L - 1 derivatives are multiplied in
+    assert sig.ratio() < 0.25 ** (depth - 1)
+    assert sig.delta_norm[0] / sig.delta_norm[-1] < 0.25 ** (depth - 1)
     # every layer down shrinks the backpropagated signal by about max σ' = 0.25: σ' ≤ 0.25, and
     # Xavier weights scale a vector by about 1 (a single layer's weights may add a little)
     per_layer = sig.delta_norm[:-1] / sig.delta_norm[1:]
@@ -88,12 +92,13 @@ def test_ratio_table_prints_every_ratio_and_the_bound_row(lang, names):
     actlab.set_language(lang)
     grid = gp.flow_grid(activations=("sigmoid", "relu"), depths=(5, 10))
     rows = {line.split()[0]: line.split()[1:] for line in gp.ratio_table(grid).splitlines()}
-    assert list(rows) == ["L", *names, "0.25^L"]  # rows named as the registry names them in this language
+    assert list(rows) == ["L", *names, "0.25^(L-1)"]  # rows named as the registry names them in this language
     assert rows["L"][1:] == ["5", "10"]
     assert rows[names[0]] == [gp.fmt(grid[("sigmoid", d)].ratio()) for d in (5, 10)]
     assert rows[names[1]] == [gp.fmt(grid[("relu", d)].ratio()) for d in (5, 10)]
-    assert [float(v) for v in rows["0.25^L"]] == pytest.approx([0.25**5, 0.25**10], rel=5e-3)
-    assert "0.25^L" not in gp.ratio_table(grid, bound=None)
+    # L - 1 factors from the first hidden layer to the last: 0.25^4 and 0.25^9
+    assert [float(v) for v in rows["0.25^(L-1)"]] == pytest.approx([0.25**4, 0.25**9], rel=5e-3)
+    assert "0.25^(L-1)" not in gp.ratio_table(grid, bound=None)
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

@@ -66,6 +66,7 @@ EXPLORER_DEPTHS = (2, 30)
 
 MESSAGES = Messages({
     "layer": {"ko": "은닉층 번호 l", "en": "hidden layer l"},
+    "layer_column": {"ko": "층", "en": "layer"},
     "weight_grad_norm": {"ko": "‖∂L/∂W‖ (로그 눈금)", "en": "‖∂L/∂W‖ (log scale)"},
     "delta_norm": {"ko": "‖∂L/∂z‖ (로그 눈금)", "en": "‖∂L/∂z‖ (log scale)"},
     "a_std": {"ko": "출력의 표준편차 (로그 눈금)", "en": "std of the outputs (log scale)"},
@@ -234,25 +235,28 @@ def ratio_table(grid, bound: str | None = "sigmoid") -> str:
     r"""The ratio :math:`\lVert\partial L/\partial W_1\rVert / \lVert\partial L/\partial W_L\rVert` of every
     network of :func:`flow_grid`, or of a dict ``{(activation, depth): per-layer norms}`` (rows: activations,
     columns: depths; rows named in the active language), and the row
-    :math:`(\max|f'|)^L` of ``bound`` (``0.25^L`` for the sigmoid; None leaves it out).
+    :math:`(\max|f'|)^{L-1}` of ``bound`` (``0.25^(L-1)`` for the sigmoid; None leaves it out): from the
+    first hidden layer to the last, backpropagation multiplies in the derivatives of ``L - 1`` layers.
     """
     activations, depths = _axes_of(grid)
     rows = [(_label(a), [fmt(_ratio(grid[(a, d)])) for d in depths]) for a in activations]
     if bound is not None:
         _activation(bound, "bound")
-        rows.append((f"{max_derivative(bound):g}^L", [fmt(v) for v in derivative_bound(bound, depths)]))
+        rows.append((f"{max_derivative(bound):g}^(L-1)",
+                     [fmt(v) for v in derivative_bound(bound, [d - 1 for d in depths])]))
     return _table("L =", depths, rows)
 
 
 def layer_table(columns: dict, layers=None) -> str:
     """Per-layer values as text: one row per layer (numbered from 1), one column per entry of ``columns``.
 
-    ``columns`` maps a label to an array with one value per layer; ``layers`` picks rows (1-based).
+    ``columns`` maps a label to an array with one value per layer; ``layers`` picks rows (1-based). The
+    first column is headed "층" or "layer" in the active language.
 
     >>> print(layer_table({"a": [1.0, 20.0], "b": [3e-9, 4e-9]}))
-    l           a         b
-    1           1  3.00e-09
-    2          20  4.00e-09
+    층           a         b
+    1            1  3.00e-09
+    2           20  4.00e-09
     """
     if not isinstance(columns, dict) or not columns:
         raise ValueError("columns must be a non-empty dict label -> per-layer values")
@@ -265,7 +269,7 @@ def layer_table(columns: dict, layers=None) -> str:
     if any(l > n for l in layers):
         raise ValueError(f"layers must be between 1 and {n}, got {layers}")
     rows = [(str(l), [fmt(a[l - 1]) for a in arrays.values()]) for l in layers]
-    return _table("l", list(arrays), rows)
+    return _table(MESSAGES("layer_column"), list(arrays), rows)
 
 
 _FIELDS = ("a_std", "a_mean", "z_std", "z_mean", "weight_grad_norm", "delta_norm", "zero_fraction")
