@@ -77,7 +77,10 @@ def test_make_lab_serves_the_notebooks_with_widgets_on_loopback_and_stops_on_ctr
     with open(log, "w") as out:
         lab = subprocess.Popen([sys.executable, ROOT / "make.py", "lab", "--no-browser", f"--ServerApp.port={port}",
                                 "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}"],
-                               stdout=out, stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
+                               stdout=out, stderr=subprocess.STDOUT, env=env, cwd=tmp_path,
+                               # Ctrl-C as a terminal gives it, also when the suite runs in the background
+                               # (there SIGINT comes ignored, and stays ignored in every child)
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120

@@ -29,6 +29,10 @@ for pattern in ("/proc/*/environ", "/proc/*/cmdline", "/proc/self/fd/*", "../*",
 '''.replace("SECRET_NAME", repr("ACTLAB_GRADE_SEED")).replace("SECRET_VALUE", repr(SECRET))
 
 
+def default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run(*args, env=None, cwd=None):
     full = {k: v for k, v in os.environ.items() if k != "ACTLAB_GRADE_SEED"}
     full.update(env or {})
@@ -232,7 +236,9 @@ def test_ctrl_c_stops_within_seconds_writes_what_finished_and_resumes(tmp_path):
     out = tmp_path / "g.csv"
     env = {k: v for k, v in os.environ.items() if k != "ACTLAB_GRADE_SEED"}
     cmd = [sys.executable, "-m", "actlab.grade", FAKE, str(subs), "--out", str(out), "--workers", "2", "--timeout", "30"]
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
+    # Ctrl-C as a terminal gives it, even when this suite runs in the background (nohup, "&"), where
+    # SIGINT comes ignored and an ignored SIGINT stays ignored in every child
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env, preexec_fn=default_sigint)
     seen = []
     for line in proc.stderr:  # wait until both fast ones are done and the slow ones are running
         seen.append(line)
