@@ -105,7 +105,9 @@ def install(requirements: str) -> None:
     packages come only from an index configured for pip, which uv does not read)."""
     try:
         run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", UV)
-        run(BIN / "uv", "pip", "install", "-q", "--python", PY, "-r", ROOT / requirements)
+        # --compile-bytecode as pip does: uv leaves it out, and then every process compiles what it
+        # imports (the grader's sandboxed children, which see .venv read-only, on every submission)
+        run(BIN / "uv", "pip", "install", "-q", "--compile-bytecode", "--python", PY, "-r", ROOT / requirements)
         return
     except (subprocess.CalledProcessError, OSError) as err:
         say(f"uv could not install {requirements} ({err}); installing with pip instead")

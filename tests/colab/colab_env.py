@@ -77,7 +77,7 @@ def install(py) -> None:
     installed it (the list pulls in about 90 packages; pip takes minutes), else with the
     environment's own pip. The environment keeps its pip either way: the setup cell runs it."""
     uv = ROOT / ".venv" / "bin" / "uv"
-    if uv.exists() and subprocess.run([str(uv), "pip", "install", "-q", "--python", str(py), *COLAB_PACKAGES]).returncode == 0:
+    if uv.exists() and subprocess.run([str(uv), "pip", "install", "-q", "--compile-bytecode", "--python", str(py), *COLAB_PACKAGES]).returncode == 0:
         return
     pip(py, "install", "-q", *COLAB_PACKAGES, check=True)
 
