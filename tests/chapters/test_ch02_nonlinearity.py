@@ -54,13 +54,16 @@ def test_accuracy_table_lists_every_network_in_both_languages():
     results = train_grid(hidden_sizes=(1, 4), activations=("identity", "tanh"))
     assert set(results) == {("identity", 1), ("identity", 4), ("tanh", 1), ("tanh", 4)}
     try:
-        for lang, word in (("ko", "은닉 유닛"), ("en", "hidden units")):
+        # rows are named as the language writes the function (the registry's name_ko / name_en)
+        for lang, word, identity in (("ko", "은닉 유닛", "항등 함수"), ("en", "hidden units", "Identity")):
             actlab.set_language(lang)
             lines = accuracy_table(results).splitlines()
             assert word in lines[0] and lines[0].split()[-2:] == ["1", "4"]
-            rows = {line.split()[0]: [float(v) for v in line.split()[1:]] for line in lines[1:]}
-            assert rows["tanh"] == [results[("tanh", 1)][1], results[("tanh", 4)][1]]
-            assert rows["identity"][1] <= 0.75
+            rows = {" ".join(line.split()[:-2]): [float(v) for v in line.split()[-2:]] for line in lines[1:]}
+            assert set(rows) == {identity, "tanh" if lang == "ko" else "Tanh"}
+            assert rows[identity][1] <= 0.75
+            tanh_row = rows["tanh" if lang == "ko" else "Tanh"]
+            assert tanh_row == [results[("tanh", 1)][1], results[("tanh", 4)][1]]
     finally:
         actlab.set_language("ko")
 
@@ -72,10 +75,14 @@ def test_explorer_retrains_and_its_twin_shows_every_network():
 
     from actlab.chapters.ch02_nonlinearity import train_grid, xor_explorer, xor_twin
 
+    import actlab
+    from actlab import ACTIVATIONS
+
+    actlab.set_language("ko")
     ex = xor_explorer()
     assert ex.values == {"hidden": 2, "activation": "tanh"}
     ex.set(hidden=1, activation="identity")
-    assert ex.figure.axes[0].get_title().startswith("identity")
+    assert ex.figure.axes[0].get_title().startswith("항등 함수, 은닉 유닛 1개")
     with pytest.raises(ValueError):
         ex.set(hidden=9)
     results = train_grid(hidden_sizes=(1, 2), activations=("identity", "relu"))
@@ -83,7 +90,8 @@ def test_explorer_retrains_and_its_twin_shows_every_network():
     titles = [ax.get_title() for ax in fig.axes]
     assert len(titles) == 4
     for (act, hidden), (_, acc) in results.items():
-        assert any(t.startswith(act) and f"{acc:.2f}" in t and str(hidden) in t for t in titles)
+        assert any(t.startswith(f"{ACTIVATIONS[act].name_ko}, 은닉 유닛 {hidden}개") and f"{acc:.2f}" in t
+                   for t in titles)
     plt.close("all")
 
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from .._validate import check_int
 from ..datasets import xor as xor_data
-from ..i18n import Messages, get_language
+from ..i18n import Messages
 from ..network import MLP, accuracy as _accuracy
 from .. import registry
 from ..tables import display_width, pad
@@ -52,7 +52,7 @@ MESSAGES = Messages({
     "accuracy": {"ko": "정확도 {acc:.2f}", "en": "accuracy {acc:.2f}"},
     "hidden": {"ko": "은닉 유닛", "en": "hidden units"},
     "activation": {"ko": "활성화 함수", "en": "activation"},
-    "cell": {"ko": "{activation}, 은닉 {hidden}개", "en": "{activation}, {hidden} hidden"},
+    "cell": {"ko": "{activation}, 은닉 유닛 {hidden}개", "en": "{activation}, {hidden} hidden"},
     "class": {"ko": "클래스 {k}", "en": "class {k}"},
     "z": {"ko": "은닉 유닛의 가중합 z", "en": "the hidden unit's weighted sum z"},
     "target": {"ko": "목표 함수", "en": "target"},
@@ -62,6 +62,11 @@ MESSAGES = Messages({
 
 def _activation_name(name: str) -> str:
     return registry.get(name).name
+
+
+def _label(name: str) -> str:
+    """The function's name as the active language writes it (the registry's name_ko / name_en)."""
+    return registry.get(name).label()
 
 
 def train_xor(hidden: int = 4, activation: str = "tanh", *, seed: int = 0, epochs: int = EPOCHS):
@@ -109,7 +114,7 @@ def plot_xor_comparison(line, net, *, hidden: int | None = None, activation: str
     hidden = net.weight_layers[0].out_features if hidden is None else hidden
     fig, axes = plotting.new_figure(ncols=2, size=(6.4, 3.4))
     _panel(axes[0], line, f"{MESSAGES('line')}\n{MESSAGES('accuracy', acc=accuracy(line))}")
-    _panel(axes[1], net, f"{MESSAGES('network', hidden=hidden, activation=activation)}\n"
+    _panel(axes[1], net, f"{MESSAGES('network', hidden=hidden, activation=_label(activation))}\n"
                          f"{MESSAGES('accuracy', acc=accuracy(net))}")
     return fig
 
@@ -139,14 +144,16 @@ def _axes_of(results):
 
 
 def accuracy_table(results) -> str:
-    """The accuracies of :func:`train_grid` as text: one row per activation, one column per hidden size."""
+    """The accuracies of :func:`train_grid` as text: one row per activation (named in the active
+    language), one column per hidden size."""
     activations, hidden_sizes = _axes_of(results)
-    width = max(len(a) for a in activations) + 2  # the names as typed in code: aligned in any language
+    labels = {act: _label(act) for act in activations}
+    width = max(display_width(label) for label in labels.values()) + 2
     heading = MESSAGES("hidden") + ": "
     lines = [" " * width + heading + "  ".join(f"{h:>4d}" for h in hidden_sizes)]
     for act in activations:
         accs = "  ".join(f"{results[(act, h)][1]:4.2f}" for h in hidden_sizes)
-        lines.append(pad(act, width) + " " * display_width(heading) + accs)
+        lines.append(pad(labels[act], width) + " " * display_width(heading) + accs)
     return "\n".join(lines)
 
 
@@ -156,13 +163,13 @@ def _controls():
     low, high = EXPLORER_HIDDEN
     return {
         "hidden": explorers.int_slider(MESSAGES("hidden"), low, high, value=2),
-        "activation": explorers.dropdown(MESSAGES("activation"), [(a, a) for a in EXPLORER_ACTIVATIONS],
+        "activation": explorers.dropdown(MESSAGES("activation"), [(_label(a), a) for a in EXPLORER_ACTIVATIONS],
                                          value="tanh"),
     }
 
 
 def _cell_title(activation, hidden, acc):
-    return f"{MESSAGES('cell', activation=activation, hidden=hidden)}\n{MESSAGES('accuracy', acc=acc)}"
+    return f"{MESSAGES('cell', activation=_label(activation), hidden=hidden)}\n{MESSAGES('accuracy', acc=acc)}"
 
 
 def xor_explorer(*, seed: int = 0):
@@ -219,9 +226,7 @@ def plot_single_units(nets: dict):
         for k in (0, 1):
             ax.scatter(z[XOR_Y == k], fn(z[XOR_Y == k]), marker=markers[k], color=colors[k], edgecolors="black",
                        linewidths=0.8, s=55, zorder=3, label=MESSAGES("class", k=k))
-        entry = registry.get(name)
-        ax.set_title(f"{entry.name_ko if get_language() == 'ko' else entry.name_en}\n"
-                     f"{MESSAGES('accuracy', acc=accuracy(net))}")
+        ax.set_title(f"{_label(name)}\n{MESSAGES('accuracy', acc=accuracy(net))}")
         ax.set_xlabel(MESSAGES("z"))
     axes[0][0].legend(loc="upper left")
     return fig
