@@ -91,14 +91,19 @@ def test_sigmoid_gradients_vanish_below_the_derivative_bound_and_relu_tanh_do_no
 def test_ratio_table_prints_every_ratio_and_the_bound_row(lang, names):
     actlab.set_language(lang)
     grid = gp.flow_grid(activations=("sigmoid", "relu"), depths=(5, 10))
-    rows = {line.split()[0]: line.split()[1:] for line in gp.ratio_table(grid).splitlines()}
-    assert list(rows) == ["L", *names, "0.25^(L-1)"]  # rows named as the registry names them in this language
+    *table, note = gp.ratio_table(grid).splitlines()
+    rows = {line.split()[0]: line.split()[1:] for line in table}
+    assert list(rows) == ["L", *names, "0.25^(L-1)*"]  # rows named as the registry names them in this language
     assert rows["L"][1:] == ["5", "10"]
     assert rows[names[0]] == [gp.fmt(grid[("sigmoid", d)].ratio()) for d in (5, 10)]
     assert rows[names[1]] == [gp.fmt(grid[("relu", d)].ratio()) for d in (5, 10)]
-    # L - 1 factors from the first hidden layer to the last: 0.25^4 and 0.25^9
-    assert [float(v) for v in rows["0.25^(L-1)"]] == pytest.approx([0.25**4, 0.25**9], rel=5e-3)
+    # L - 1 factors from the last hidden layer down to the first: 0.25^4 and 0.25^9
+    assert [float(v) for v in rows["0.25^(L-1)*"]] == pytest.approx([0.25**4, 0.25**9], rel=5e-3)
+    # the footnote says the row bounds the derivatives' product only, not the ratio, in this language
+    assert note.startswith("* ") and "σ′" in note and note == gp.MESSAGES("bound_note")
+    assert ("상한" in note) == (lang == "ko") and ("bound" in note) == (lang == "en")
     assert "0.25^(L-1)" not in gp.ratio_table(grid, bound=None)
+    assert "*" not in gp.ratio_table(grid, bound=None)
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

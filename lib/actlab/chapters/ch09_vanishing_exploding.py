@@ -74,6 +74,8 @@ MESSAGES = Messages({
     "depth_title": {"ko": "은닉층 {depth}개", "en": "{depth} hidden layers"},
     "bound": {"ko": "층마다 0.25배", "en": "× 0.25 per layer"},
     "ratio_title": {"ko": "첫 층 / 마지막 층 기울기 노름", "en": "first-layer / last-layer gradient norm"},
+    "bound_note": {"ko": "* σ′의 곱만의 상한이며, 비율 자체의 상한은 아닙니다 (비율에는 가중치와 층의 입력도 들어갑니다)",
+                   "en": "* a bound on the product of σ′ only, not on the ratio itself (which also holds the weights and the layer inputs)"},
     "ratio": {"ko": "첫 층/마지막 층 = {r}", "en": "first/last = {r}"},
     "depth": {"ko": "깊이 (은닉층 수)", "en": "depth (hidden layers)"},
     "activation": {"ko": "활성화 함수", "en": "activation"},
@@ -235,15 +237,18 @@ def ratio_table(grid, bound: str | None = "sigmoid") -> str:
     r"""The ratio :math:`\lVert\partial L/\partial W_1\rVert / \lVert\partial L/\partial W_L\rVert` of every
     network of :func:`flow_grid`, or of a dict ``{(activation, depth): per-layer norms}`` (rows: activations,
     columns: depths; rows named in the active language), and the row
-    :math:`(\max|f'|)^{L-1}` of ``bound`` (``0.25^(L-1)`` for the sigmoid; None leaves it out): from the
-    first hidden layer to the last, backpropagation multiplies in the derivatives of ``L - 1`` layers.
+    :math:`(\max|f'|)^{L-1}` of ``bound`` (``0.25^(L-1)*`` for the sigmoid; None leaves it out): from the
+    last hidden layer down to the first, backpropagation multiplies in the derivatives of ``L - 1`` layers.
+    That row bounds the product of the derivatives only, not the ratio (which also holds the weights and the
+    layer inputs), and a footnote under the table says so.
     """
     activations, depths = _axes_of(grid)
     rows = [(_label(a), [fmt(_ratio(grid[(a, d)])) for d in depths]) for a in activations]
     if bound is not None:
         _activation(bound, "bound")
-        rows.append((f"{max_derivative(bound):g}^(L-1)",
+        rows.append((f"{max_derivative(bound):g}^(L-1)*",
                      [fmt(v) for v in derivative_bound(bound, [d - 1 for d in depths])]))
+        return _table("L =", depths, rows) + "\n" + MESSAGES("bound_note")
     return _table("L =", depths, rows)
 
 
