@@ -28,7 +28,7 @@ from .cases import Case
 
 SLUG = "ex09_attention_softmax"
 FUNCTIONS = ("attention_softmax", "attention")
-TITLE = {"ko": "마스크와 스케일이 있는 안전한 소프트맥스", "en": "A safe masked, scaled attention softmax"}
+TITLE = {"ko": "마스크와 스케일을 적용한 안전한 어텐션 소프트맥스", "en": "A safe masked, scaled attention softmax"}
 
 HINTS = {
     "attention_softmax": {
