@@ -68,7 +68,7 @@ def base_python() -> tuple[str, str]:
 
 
 def requirements_digest(requirements: str, version: str) -> str:
-    files = [ROOT / requirements, ROOT / "requirements.txt", ROOT / "pyproject.toml"]
+    files = [ROOT / requirements, ROOT / "requirements.txt", EXCLUDED, ROOT / "pyproject.toml"]
     return hashlib.sha256(b"".join(f.read_bytes() for f in files) + version.encode()).hexdigest()
 
 
@@ -98,6 +98,12 @@ def ensure_venv(requirements: str) -> None:
 #: uv installs the pinned lists into .venv: on this project's 2-core machine, into a fresh venv with
 #: no cache, 24 s where pip took 208 s (same files, same moment). Pinned like everything else.
 UV = "uv==0.13.9"
+#: Packages kept out of .venv (why: in the file).
+EXCLUDED = ROOT / "requirements-excluded.txt"
+
+
+def excluded() -> list[str]:
+    return [line.strip() for line in EXCLUDED.read_text().splitlines() if line.strip() and not line.startswith("#")]
 
 
 def install(requirements: str) -> None:
@@ -107,11 +113,15 @@ def install(requirements: str) -> None:
         run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", UV)
         # --compile-bytecode as pip does: uv leaves it out, and then every process compiles what it
         # imports (the grader's sandboxed children, which see .venv read-only, on every submission)
-        run(BIN / "uv", "pip", "install", "-q", "--compile-bytecode", "--python", PY, "-r", ROOT / requirements)
+        run(BIN / "uv", "pip", "install", "-q", "--compile-bytecode", "--python", PY, "-r", ROOT / requirements,
+            "--excludes", EXCLUDED)
+        # a .venv made before the exclusion still has them
+        run(BIN / "uv", "pip", "uninstall", "-q", "--python", PY, *excluded())
         return
     except (subprocess.CalledProcessError, OSError) as err:
         say(f"uv could not install {requirements} ({err}); installing with pip instead")
     run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", ROOT / requirements)
+    run(PY, "-m", "pip", "uninstall", "--disable-pip-version-check", "-q", "-y", *excluded())  # pip cannot exclude
 
 
 def venv_env(one_blas_thread: bool = False) -> dict:
