@@ -9,10 +9,12 @@ the kernel start-up, the run time of the cells, the slowest cell and the total. 
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,16 +39,22 @@ def notebooks(args) -> list[Path]:
 def run(path: Path) -> tuple[float, float, float, int]:
     """(kernel start-up s, cells s, slowest cell s, index of the slowest cell)."""
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
-    t0 = time.perf_counter()
-    with client.setup_kernel(cwd=str(path.parent), env=kernel_env()):
-        t1 = time.perf_counter()
-        times = []
-        for index, cell in enumerate(nb.cells):
-            start = time.perf_counter()
-            client.execute_cell(cell, index)
-            times.append(time.perf_counter() - start)
-        t2 = time.perf_counter()
+    # IPC sockets, as nbval and build_notebooks.py use here: on TCP a kernel once sat idle until the
+    # 900 s cell timeout in this script
+    with tempfile.TemporaryDirectory(prefix="nbtimes-") as sockets:
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/kernel")
+        client = NotebookClient(nb, km=km, timeout=900, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}})
+        t0 = time.perf_counter()
+        with client.setup_kernel(cwd=str(path.parent), env=kernel_env()):
+            t1 = time.perf_counter()
+            times = []
+            for index, cell in enumerate(nb.cells):
+                start = time.perf_counter()
+                client.execute_cell(cell, index)
+                times.append(time.perf_counter() - start)
+            t2 = time.perf_counter()
+        km.shutdown_kernel(now=True)  # a kernel manager given to nbclient is not shut down by it
     slowest = max(range(len(times)), key=times.__getitem__)
     return t1 - t0, t2 - t1, times[slowest], slowest
 
