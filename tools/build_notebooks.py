@@ -116,6 +116,9 @@ def _execute(path_str: str, nb_json: str, sockets: str) -> tuple[str, str, list[
         return path_str, "", [f"cell {cell_index} failed:\n{err}", cell_index], time.perf_counter() - start
     except Exception as err:  # noqa: BLE001 - a kernel that dies or times out: report, don't hang the pool
         return path_str, "", [f"execution failed: {type(err).__name__}: {err}"], time.perf_counter() - start
+    finally:
+        if km.has_kernel:  # nbclient shuts down only the kernels of managers it made itself
+            km.shutdown_kernel(now=True)
     problems = finish(nb)
     return path_str, nbformat.writes(nb), problems, time.perf_counter() - start
 

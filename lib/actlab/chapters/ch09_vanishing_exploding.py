@@ -74,7 +74,7 @@ MESSAGES = Messages({
     "depth_title": {"ko": "은닉층 {depth}개", "en": "{depth} hidden layers"},
     "bound": {"ko": "층마다 0.25배", "en": "× 0.25 per layer"},
     "ratio_title": {"ko": "첫 층 / 마지막 층 기울기 노름", "en": "first-layer / last-layer gradient norm"},
-    "bound_note": {"ko": "* σ′의 곱만의 상한이며, 비율 자체의 상한은 아닙니다 (비율에는 가중치와 층의 입력도 들어갑니다)",
+    "bound_note": {"ko": "* σ′들의 곱에 대한 상한일 뿐, 비율 자체의 상한은 아닙니다(비율에는 가중치와 층의 입력도 관여합니다)",
                    "en": "* a bound on the product of σ′ only, not on the ratio itself (which also holds the weights and the layer inputs)"},
     "ratio": {"ko": "첫 층/마지막 층 = {r}", "en": "first/last = {r}"},
     "depth": {"ko": "깊이 (은닉층 수)", "en": "depth (hidden layers)"},
