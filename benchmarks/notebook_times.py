@@ -9,18 +9,16 @@ the kernel start-up, the run time of the cells, the slowest cell and the total. 
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-from build_notebooks import kernel_env  # noqa: E402
+from build_notebooks import ipc_kernel, kernel_env  # noqa: E402
 
 FOLDERS = ["chapters/ko", "chapters/en", "exercises/ko", "exercises/en",
            "exercises/solutions/ko", "exercises/solutions/en"]
@@ -39,10 +37,7 @@ def notebooks(args) -> list[Path]:
 def run(path: Path) -> tuple[float, float, float, int]:
     """(kernel start-up s, cells s, slowest cell s, index of the slowest cell)."""
     nb = nbformat.read(path, as_version=4)
-    # IPC sockets, as nbval and build_notebooks.py use here: on TCP a kernel once sat idle until the
-    # 900 s cell timeout in this script
-    with tempfile.TemporaryDirectory(prefix="nbtimes-") as sockets:
-        km = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/kernel")
+    with ipc_kernel() as km:  # as build_notebooks.py: on TCP a kernel once sat idle here until the 900 s timeout
         client = NotebookClient(nb, km=km, timeout=900, kernel_name="python3",
                                 resources={"metadata": {"path": str(path.parent)}})
         t0 = time.perf_counter()
@@ -54,7 +49,6 @@ def run(path: Path) -> tuple[float, float, float, int]:
                 client.execute_cell(cell, index)
                 times.append(time.perf_counter() - start)
             t2 = time.perf_counter()
-        km.shutdown_kernel(now=True)  # a kernel manager given to nbclient is not shut down by it
     slowest = max(range(len(times)), key=times.__getitem__)
     return t1 - t0, t2 - t1, times[slowest], slowest
 

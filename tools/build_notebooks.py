@@ -20,6 +20,7 @@ failing cell, with the file and line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import multiprocessing
 import os
@@ -82,16 +83,31 @@ def finish(nb) -> list[str]:
     return problems
 
 
-def execute(path_str: str, nb_json: str) -> tuple[str, str, list[str], float]:
-    """Run one notebook in a fresh kernel; returns (path, notebook json, problems, seconds)."""
+@contextlib.contextmanager
+def ipc_kernel():
+    """A python3 kernel manager that talks over IPC sockets in a folder of its own (removed on leaving)
+    instead of TCP ports: two kernels started at the same moment by two workers could pick the same
+    free port, and one of them then waited forever. Its kernel is shut down on leaving too: nbclient
+    shuts down only the kernels of the managers it makes itself."""
+    from jupyter_client.manager import KernelManager
+
     sockets = tempfile.mkdtemp(prefix="actlab-kernel-")
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
     try:
-        return _execute(path_str, nb_json, sockets)
+        yield km
     finally:
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
         shutil.rmtree(sockets, ignore_errors=True)
 
 
-def _execute(path_str: str, nb_json: str, sockets: str) -> tuple[str, str, list[str], float]:
+def execute(path_str: str, nb_json: str) -> tuple[str, str, list[str], float]:
+    """Run one notebook in a fresh kernel; returns (path, notebook json, problems, seconds)."""
+    with ipc_kernel() as km:
+        return _execute(path_str, nb_json, km)
+
+
+def _execute(path_str: str, nb_json: str, km) -> tuple[str, str, list[str], float]:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
@@ -100,11 +116,6 @@ def _execute(path_str: str, nb_json: str, sockets: str) -> tuple[str, str, list[
     path.parent.mkdir(parents=True, exist_ok=True)
     # store_widget_state stays on: nbclient 0.11's output-widget hook fails without it; the
     # state is dropped again in finish().
-    # IPC sockets in a folder of our own instead of TCP ports: two kernels started at the same moment
-    # by two workers could pick the same free port, and one of them then waited forever
-    from jupyter_client.manager import KernelManager
-
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
     client = NotebookClient(nb, km=km, timeout=TIMEOUT, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
@@ -116,9 +127,6 @@ def _execute(path_str: str, nb_json: str, sockets: str) -> tuple[str, str, list[
         return path_str, "", [f"cell {cell_index} failed:\n{err}", cell_index], time.perf_counter() - start
     except Exception as err:  # noqa: BLE001 - a kernel that dies or times out: report, don't hang the pool
         return path_str, "", [f"execution failed: {type(err).__name__}: {err}"], time.perf_counter() - start
-    finally:
-        if km.has_kernel:  # nbclient shuts down only the kernels of managers it made itself
-            km.shutdown_kernel(now=True)
     problems = finish(nb)
     return path_str, nbformat.writes(nb), problems, time.perf_counter() - start
 
